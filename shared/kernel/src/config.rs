@@ -1,0 +1,348 @@
+//! Configuration: environment over an optional `accord.toml` over defaults (SPEC §9), loaded
+//! once in `main` and passed down explicitly. Unknown keys and invalid values are refused with
+//! a message naming each of them, so a typo never silently falls back to a default.
+
+use crate::TenantKind;
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, for development.
+    Pretty,
+    /// One JSON object per line, for production.
+    Json,
+}
+
+/// Every setting Accord reads. Build with [`Settings::load`] or, in tests, [`Settings::for_data_dir`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the embedded database, the generated key and emails-as-files live.
+    pub data_dir: PathBuf,
+    /// `None`: an embedded SQLite file in the data dir.
+    pub database_url: Option<SecretString>,
+    /// `None`: in-process cache, locks and rate limits.
+    pub redis_url: Option<SecretString>,
+    /// Prefix of every Redis key (lets tests and deployments share one Redis).
+    pub redis_prefix: String,
+    /// `None`: emails are written as `.eml` files under `<data_dir>/outbox`.
+    pub smtp_url: Option<SecretString>,
+    /// Address to listen on.
+    pub bind: String,
+    /// Master key for sessions and encryption at rest; `None`: generated once into the data dir.
+    pub secret_key: Option<SecretString>,
+    /// The URL people and integrations reach Accord at (links in emails, token issuers).
+    pub public_url: String,
+    /// Which tenant kinds may sign up themselves.
+    pub signup_kinds: Vec<TenantKind>,
+    /// Whether webhook endpoints may point at private or loopback addresses.
+    pub webhook_allow_private: bool,
+    /// The tracing filter (`RUST_LOG`).
+    pub log_filter: String,
+    /// Log output format.
+    pub log_format: LogFormat,
+    /// Whether GraphQL introspection (and so GraphiQL's schema view) is available.
+    pub graphql_introspection: bool,
+    /// Lifetime of a session JWT, in minutes.
+    pub session_ttl_minutes: i64,
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct ConfigError {
+    /// The environment variable or `accord.toml` key.
+    pub key: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// All the problems found, reported together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration:\n  {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+/// `(accord.toml key, environment variable)`.
+const KEYS: &[(&str, &str)] = &[
+    ("data_dir", "ACCORD_DATA_DIR"),
+    ("database_url", "DATABASE_URL"),
+    ("redis_url", "REDIS_URL"),
+    ("redis_prefix", "ACCORD_REDIS_PREFIX"),
+    ("smtp_url", "SMTP_URL"),
+    ("bind", "ACCORD_BIND"),
+    ("secret_key", "ACCORD_SECRET_KEY"),
+    ("public_url", "ACCORD_PUBLIC_URL"),
+    ("signup_kinds", "ACCORD_SIGNUP_KINDS"),
+    ("webhook_allow_private", "ACCORD_WEBHOOK_ALLOW_PRIVATE"),
+    ("log", "RUST_LOG"),
+    ("log_format", "ACCORD_LOG_FORMAT"),
+    ("graphql_introspection", "ACCORD_GRAPHQL_INTROSPECTION"),
+    ("session_ttl_minutes", "ACCORD_SESSION_TTL_MINUTES"),
+];
+
+/// `ACCORD_*` variables that are not settings: the config file path and test-harness switches.
+const NOT_SETTINGS: &[&str] = &["ACCORD_CONFIG"];
+const NOT_SETTINGS_PREFIXES: &[&str] = &["ACCORD_TEST_", "ACCORD_FUZZ_", "ACCORD_BENCH_"];
+
+impl Settings {
+    /// Defaults for a data dir, as `accord serve` would run with nothing configured.
+    #[must_use]
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "accord:".into(),
+            smtp_url: None,
+            bind: "127.0.0.1:8080".into(),
+            secret_key: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            signup_kinds: vec![TenantKind::Developer],
+            webhook_allow_private: false,
+            log_filter: "info".into(),
+            log_format: LogFormat::Pretty,
+            graphql_introspection: true,
+            session_ttl_minutes: 12 * 60,
+        }
+    }
+
+    /// Loads from the process environment and `ACCORD_CONFIG` (or `./accord.toml` if present).
+    ///
+    /// # Errors
+    /// Every unknown key and invalid value, each named.
+    pub fn load() -> Result<Self, ConfigErrors> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        let file = env.get("ACCORD_CONFIG").map(PathBuf::from).or_else(|| Some(PathBuf::from("accord.toml")).filter(|p| p.exists()));
+        let text = match &file {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+                ConfigErrors(vec![ConfigError { key: "ACCORD_CONFIG".into(), message: format!("cannot read {}: {e}", p.display()) }])
+            })?),
+            None => None,
+        };
+        Self::from_sources(&env, text.as_deref())
+    }
+
+    /// Builds settings from an environment map and optional `accord.toml` text.
+    ///
+    /// # Errors
+    /// Every unknown key and invalid value, each named.
+    pub fn from_sources(env: &BTreeMap<String, String>, toml_text: Option<&str>) -> Result<Self, ConfigErrors> {
+        let mut errors = Vec::new();
+        let mut values: BTreeMap<&str, (String, String)> = BTreeMap::new();
+
+        if let Some(text) = toml_text {
+            match text.parse::<toml::Table>() {
+                Ok(table) => {
+                    for (k, v) in table {
+                        let Some((key, _)) = KEYS.iter().find(|(t, _)| *t == k) else {
+                            errors.push(err(&k, "unknown key in accord.toml"));
+                            continue;
+                        };
+                        let s = match v {
+                            toml::Value::String(s) => s,
+                            toml::Value::Integer(i) => i.to_string(),
+                            toml::Value::Boolean(b) => b.to_string(),
+                            toml::Value::Array(a) => {
+                                a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect::<Vec<_>>().join(",")
+                            }
+                            other => {
+                                errors.push(err(&k, format!("unsupported value {other}")));
+                                continue;
+                            }
+                        };
+                        values.insert(key, (s, format!("accord.toml `{k}`")));
+                    }
+                }
+                Err(e) => errors.push(err("accord.toml", e.message())),
+            }
+        }
+        for (name, value) in env {
+            if let Some((key, var)) = KEYS.iter().find(|(_, v)| v == name) {
+                values.insert(key, (value.clone(), (*var).to_owned()));
+            } else if name.starts_with("ACCORD_")
+                && !NOT_SETTINGS.contains(&name.as_str())
+                && !NOT_SETTINGS_PREFIXES.iter().any(|p| name.starts_with(p))
+            {
+                errors.push(err(name, "unknown setting"));
+            }
+        }
+
+        let data_dir = values.get("data_dir").map_or_else(|| PathBuf::from("./data"), |(v, _)| PathBuf::from(v));
+        let mut s = Self::for_data_dir(data_dir);
+        for (key, (raw, source)) in &values {
+            if let Err(message) = s.apply(key, raw) {
+                errors.push(err(source, message));
+            }
+        }
+        if !values.contains_key("public_url") {
+            s.public_url = format!("http://{}", s.bind);
+        }
+        if errors.is_empty() { Ok(s) } else { Err(ConfigErrors(errors)) }
+    }
+
+    fn apply(&mut self, key: &str, raw: &str) -> Result<(), String> {
+        let secret = |v: &str| -> Option<SecretString> { (!v.is_empty()).then(|| SecretString::from(v.to_owned())) };
+        match key {
+            "data_dir" => {
+                if raw.trim().is_empty() {
+                    return Err("must not be empty".into());
+                }
+            }
+            "database_url" => {
+                if !(raw.is_empty() || raw.starts_with("postgres://") || raw.starts_with("postgresql://") || raw.starts_with("sqlite:")) {
+                    return Err("must start with postgres://, postgresql:// or sqlite:".into());
+                }
+                self.database_url = secret(raw);
+            }
+            "redis_url" => {
+                if !(raw.is_empty() || raw.starts_with("redis://") || raw.starts_with("rediss://")) {
+                    return Err("must start with redis:// or rediss://".into());
+                }
+                self.redis_url = secret(raw);
+            }
+            "redis_prefix" => self.redis_prefix = raw.to_owned(),
+            "smtp_url" => {
+                if !(raw.is_empty() || raw.starts_with("smtp://") || raw.starts_with("smtps://")) {
+                    return Err("must start with smtp:// or smtps://".into());
+                }
+                self.smtp_url = secret(raw);
+            }
+            "bind" => {
+                raw.parse::<std::net::SocketAddr>().map_err(|_| format!("`{raw}` is not an address like 127.0.0.1:8080"))?;
+                raw.clone_into(&mut self.bind);
+            }
+            "secret_key" => {
+                if raw.len() < 32 {
+                    return Err("must be at least 32 characters".into());
+                }
+                self.secret_key = secret(raw);
+            }
+            "public_url" => {
+                if !(raw.starts_with("http://") || raw.starts_with("https://")) {
+                    return Err("must be an absolute http(s) URL".into());
+                }
+                self.public_url = raw.trim_end_matches('/').to_owned();
+            }
+            "signup_kinds" => {
+                let mut kinds = Vec::new();
+                for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    kinds.push(part.parse::<TenantKind>()?);
+                }
+                self.signup_kinds = kinds;
+            }
+            "webhook_allow_private" => self.webhook_allow_private = parse_bool(raw)?,
+            "log" => raw.clone_into(&mut self.log_filter),
+            "log_format" => {
+                self.log_format = match raw.to_ascii_lowercase().as_str() {
+                    "pretty" => LogFormat::Pretty,
+                    "json" => LogFormat::Json,
+                    _ => return Err(format!("`{raw}` is not pretty or json")),
+                }
+            }
+            "graphql_introspection" => self.graphql_introspection = parse_bool(raw)?,
+            "session_ttl_minutes" => {
+                let m: i64 = raw.parse().map_err(|_| format!("`{raw}` is not a whole number"))?;
+                if !(5..=7 * 24 * 60).contains(&m) {
+                    return Err("must be between 5 and 10080 minutes".into());
+                }
+                self.session_ttl_minutes = m;
+            }
+            _ => return Err("unknown setting".into()),
+        }
+        Ok(())
+    }
+
+    /// The SQLite file used when no `DATABASE_URL` is set.
+    #[must_use]
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("accord.db")
+    }
+
+    /// Where emails go when no `SMTP_URL` is set.
+    #[must_use]
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// The file the generated secret key is kept in.
+    #[must_use]
+    pub fn generated_key_path(&self) -> PathBuf {
+        self.data_dir.join("secret.key")
+    }
+}
+
+fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("`{raw}` is not true or false")),
+    }
+}
+
+fn err(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError { key: key.to_owned(), message: message.into() }
+}
+
+/// Ensures a directory exists.
+///
+/// # Errors
+/// When it cannot be created.
+pub fn ensure_dir(p: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn nothing_set_gives_the_embedded_defaults() {
+        let s = Settings::from_sources(&env(&[("PATH", "/bin")]), None).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert!(s.database_url.is_none() && s.redis_url.is_none() && s.smtp_url.is_none());
+        assert_eq!(s.signup_kinds, vec![TenantKind::Developer]);
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let s = Settings::from_sources(
+            &env(&[("ACCORD_BIND", "127.0.0.1:9000")]),
+            Some("bind = \"127.0.0.1:7000\"\nsignup_kinds = [\"developer\", \"payer\"]\n"),
+        )
+        .unwrap();
+        assert_eq!(s.bind, "127.0.0.1:9000");
+        assert_eq!(s.signup_kinds, vec![TenantKind::Developer, TenantKind::Payer]);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_all_named() {
+        let e = Settings::from_sources(
+            &env(&[("ACCORD_SINGUP_KINDS", "PAYER"), ("ACCORD_BIND", "localhost"), ("ACCORD_TEST_POSTGRES_URL", "x")]),
+            Some("colour = \"blue\"\n"),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("ACCORD_SINGUP_KINDS: unknown setting"), "{text}");
+        assert!(text.contains("ACCORD_BIND: `localhost` is not an address"), "{text}");
+        assert!(text.contains("colour: unknown key"), "{text}");
+        assert_eq!(e.0.len(), 3, "{text}");
+    }
+
+    #[test]
+    fn short_secret_keys_are_refused_and_never_echoed() {
+        let e = Settings::from_sources(&env(&[("ACCORD_SECRET_KEY", "hunter2")]), None).unwrap_err();
+        assert!(e.to_string().contains("ACCORD_SECRET_KEY: must be at least 32"));
+        assert!(!e.to_string().contains("hunter2"));
+        let ok = Settings::from_sources(&env(&[("ACCORD_SECRET_KEY", &"k".repeat(40))]), None).unwrap();
+        assert_eq!(ok.secret_key.unwrap().expose_secret().len(), 40);
+    }
+}

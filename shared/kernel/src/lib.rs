@@ -1,0 +1,19 @@
+//! The kernel every Accord crate stands on: UUIDv7 ids, an injectable [`Clock`], the caller's
+//! identity ([`Principal`], [`Role`], [`TenantKind`]), classified errors ([`ErrorKind`],
+//! [`Classify`]), configuration loading ([`config::Settings`]), key derivation from
+//! `ACCORD_SECRET_KEY` ([`keys`]), telemetry, and the GraphQL conventions shared by every
+//! service ([`gql`]: error codes, Relay connections). It depends on no other workspace crate.
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod gql;
+pub mod id;
+pub mod keys;
+pub mod principal;
+pub mod telemetry;
+
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use error::{Classify, ErrorKind};
+pub use id::new_id;
+pub use principal::{Actor, Principal, Role, RoleSet, TenantKind};
