@@ -1,0 +1,17 @@
+//! Accord's schema migrations: append-only, each with an up and a down, one definition that
+//! builds the same schema on SQLite and PostgreSQL. Migrations declare their own identifiers
+//! instead of importing entities, so later entity changes never rewrite history.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+
+/// Runs every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}
