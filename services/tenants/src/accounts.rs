@@ -1,0 +1,281 @@
+//! Sign-up, operator-created tenants, login and invitations.
+
+use crate::credentials::{INVITATION_PREFIX, hash_secret, new_token, token_hash, verify_secret};
+use crate::domain::{Email, Password, roles, slugify, text};
+use crate::entities::{invitation, tenant, user};
+use crate::error::{Error, Result};
+use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
+use accord_db::audit::{self, AuditEntry};
+use accord_kernel::error::field_error;
+use accord_kernel::{Actor, Principal, Role, RoleSet};
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use std::time::Duration as StdDuration;
+
+/// Failed logins allowed per email within the window; the next attempt is refused.
+pub const LOGIN_FAILURES_PER_EMAIL: u64 = 5;
+/// Failed logins allowed per client address within the window.
+pub const LOGIN_FAILURES_PER_IP: u64 = 50;
+/// The rate-limit window.
+pub const LOGIN_WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
+/// How long an invitation stays valid.
+pub const INVITATION_DAYS: i64 = 7;
+
+// A valid argon2id hash of a random string: unknown emails are checked against it so a wrong
+// email takes as long as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$jDbYd7Vqm0UFbuPpU5iAUPCJOm3ALFdf1Sy8tWbD8Y8";
+
+impl Tenants {
+    /// Self-service sign-up: a new organization of an allowed kind, with the signer as its first
+    /// ADMIN, logged in.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field (including a kind not open for sign-up); `Conflict` when the
+    /// email already has an account.
+    pub async fn sign_up(&self, input: NewTenant) -> Result<Session> {
+        if !self.signup_kinds.contains(&input.kind) {
+            return Err(Error::Invalid(field_error(
+                "kind",
+                format!("{} organizations cannot sign up here; an operator creates them with `accord tenants create`", input.kind),
+            )));
+        }
+        let (_, u) = self.create_tenant(input, &Actor::System, "tenant.signed_up").await?;
+        let token = self.sessions.issue(&u.id, &u.tenant_id, u.session_version, self.clock.now())?;
+        Ok(Session { token, user: u })
+    }
+
+    /// Creates an organization of any kind with its first ADMIN (operators' CLI and sign-up).
+    ///
+    /// # Errors
+    /// As [`Tenants::sign_up`], without the kind restriction.
+    pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+        let name = text("organizationName", &input.name, 200).map_err(Error::Invalid)?;
+        let admin_name = text("name", &input.admin_name, 200).map_err(Error::Invalid)?;
+        let email = Email::parse("email", &input.admin_email).map_err(Error::Invalid)?;
+        let password = Password::parse("password", &input.admin_password).map_err(Error::Invalid)?;
+        let hash = hash_secret(password.expose().to_owned()).await?;
+        let now = self.clock.now();
+
+        let tx = accord_db::begin(&self.db).await?;
+        ensure_email_free(&tx, &email).await?;
+        let slug = free_slug(&tx, &slugify(&name)).await?;
+        let t = tenant::ActiveModel {
+            id: Set(accord_kernel::new_id()),
+            name: Set(name),
+            slug: Set(slug),
+            kind: Set(input.kind.as_str().to_owned()),
+            status: Set(TENANT_ACTIVE.to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&tx)
+        .await?;
+        let u = insert_user(&tx, &t.id, &email, &admin_name, hash, &RoleSet::new([Role::Admin]), now).await?;
+        audit::record(
+            &tx,
+            now,
+            AuditEntry {
+                actor,
+                action,
+                target_type: "tenant",
+                target_id: &t.id,
+                tenant_ids: vec![t.id.clone()],
+                details: json!({ "name": t.name, "slug": t.slug, "kind": t.kind, "adminUserId": u.id, "adminEmail": u.email }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((t, u))
+    }
+
+    /// Password login. Wrong password and unknown email answer identically (same message,
+    /// comparable time). More than [`LOGIN_FAILURES_PER_EMAIL`] attempts for one email, or
+    /// [`LOGIN_FAILURES_PER_IP`] failures from one address, within [`LOGIN_WINDOW`] are refused
+    /// — across replicas when the store is Redis.
+    ///
+    /// # Errors
+    /// `BadCredentials`, `RateLimited`, or `Internal`.
+    pub async fn login(&self, email: &str, password: &str, client_ip: Option<&str>) -> Result<Session> {
+        let normalized = email.trim().to_lowercase();
+        let email_key = format!("login:email:{}", token_hash(&normalized));
+        let ip_key = client_ip.map(|ip| format!("login:ip:{ip}"));
+        if let Some(k) = &ip_key
+            && self.store.count(k).await? >= LOGIN_FAILURES_PER_IP
+        {
+            return Err(Error::RateLimited);
+        }
+        // Counting the attempt before checking it makes the limit exact under concurrency.
+        if self.store.incr(&email_key, LOGIN_WINDOW).await? > LOGIN_FAILURES_PER_EMAIL {
+            return Err(Error::RateLimited);
+        }
+        let found = user::Entity::find().filter(user::Column::Email.eq(normalized)).one(&self.db).await?;
+        let hash = found.as_ref().map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+        let ok = verify_secret(hash, password.to_owned()).await;
+        let user = match found {
+            Some(u) if ok && u.status == USER_ACTIVE => u,
+            _ => {
+                if let Some(k) = &ip_key {
+                    self.store.incr(k, LOGIN_WINDOW).await?;
+                }
+                return Err(Error::BadCredentials);
+            }
+        };
+        let t = tenant::Entity::find_by_id(user.tenant_id.clone()).one(&self.db).await?;
+        if t.is_none_or(|t| t.status != TENANT_ACTIVE) {
+            return Err(Error::BadCredentials);
+        }
+        self.store.delete(&email_key).await?;
+        let token = self.sessions.issue(&user.id, &user.tenant_id, user.session_version, self.clock.now())?;
+        Ok(Session { token, user })
+    }
+
+    /// Invites someone into the caller's organization (ADMIN). The clear token is returned
+    /// once; only its hash is kept.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Invalid` naming the field; `Conflict` when the email
+    /// already has an account.
+    pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
+        require_admin(ctx)?;
+        let email = Email::parse("email", email).map_err(Error::Invalid)?;
+        let role_set = roles("roles", wanted).map_err(Error::Invalid)?;
+        let now = self.clock.now();
+        let (clear, hash) = new_token(INVITATION_PREFIX);
+        let tx = accord_db::begin(&self.db).await?;
+        ensure_email_free(&tx, &email).await?;
+        let inv = invitation::ActiveModel {
+            id: Set(accord_kernel::new_id()),
+            tenant_id: Set(ctx.tenant_id.clone()),
+            email: Set(email.as_str().to_owned()),
+            roles: Set(role_set.to_storage()),
+            token_hash: Set(hash),
+            invited_by: Set(ctx.user_id.clone()),
+            expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+            accepted_at: Set(None),
+            created_at: Set(now),
+        }
+        .insert(&tx)
+        .await?;
+        audit::record(
+            &tx,
+            now,
+            AuditEntry {
+                actor: &ctx.actor,
+                action: "user.invited",
+                target_type: "invitation",
+                target_id: &inv.id,
+                tenant_ids: vec![ctx.tenant_id.clone()],
+                details: json!({ "email": inv.email, "roles": inv.roles, "expiresAt": inv.expires_at }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((inv, clear))
+    }
+
+    /// Accepts an invitation: creates the user with the invited roles and logs them in. An
+    /// invitation works once, and not after it expires.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field (including an unknown, used or expired token); `Conflict` when
+    /// the email got an account meanwhile.
+    pub async fn accept_invitation(&self, token: &str, name: &str, password: &str) -> Result<Session> {
+        let name = text("name", name, 200).map_err(Error::Invalid)?;
+        let password = Password::parse("password", password).map_err(Error::Invalid)?;
+        let invalid = || Error::Invalid(field_error("token", "the invitation is unknown, expired or already used"));
+        let now = self.clock.now();
+        let inv = invitation::Entity::find()
+            .filter(invitation::Column::TokenHash.eq(token_hash(token.trim())))
+            .one(&self.db)
+            .await?
+            .ok_or_else(invalid)?;
+        if inv.accepted_at.is_some() || inv.expires_at <= now {
+            return Err(invalid());
+        }
+        let hash = hash_secret(password.expose().to_owned()).await?;
+        let email = Email::parse("email", &inv.email).map_err(Error::Invalid)?;
+        let tx = accord_db::begin(&self.db).await?;
+        // The conditional update is the single-use guarantee, also when two accepts race.
+        let claimed = invitation::Entity::update_many()
+            .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
+            .filter(invitation::Column::Id.eq(inv.id.clone()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .exec(&tx)
+            .await?;
+        if claimed.rows_affected != 1 {
+            return Err(invalid());
+        }
+        ensure_email_free(&tx, &email).await?;
+        let u = insert_user(&tx, &inv.tenant_id, &email, &name, hash, &RoleSet::from_storage(&inv.roles), now).await?;
+        audit::record(
+            &tx,
+            now,
+            AuditEntry {
+                actor: &Actor::User { user_id: u.id.clone() },
+                action: "user.joined",
+                target_type: "user",
+                target_id: &u.id,
+                tenant_ids: vec![u.tenant_id.clone()],
+                details: json!({ "invitationId": inv.id, "email": u.email, "roles": u.roles }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let token = self.sessions.issue(&u.id, &u.tenant_id, u.session_version, now)?;
+        Ok(Session { token, user: u })
+    }
+}
+
+pub(crate) fn require_admin(ctx: &Principal) -> Result<()> {
+    if ctx.allows(Role::Admin) { Ok(()) } else { Err(Error::Forbidden("only an ADMIN of your organization may do this".into())) }
+}
+
+async fn ensure_email_free(tx: &impl ConnectionTrait, email: &Email) -> Result<()> {
+    let taken = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(tx).await? > 0;
+    if taken { Err(Error::Conflict(field_error("email", "already has an account"))) } else { Ok(()) }
+}
+
+async fn free_slug(tx: &impl ConnectionTrait, base: &str) -> Result<String> {
+    for n in 1..1000 {
+        let candidate = if n == 1 { base.to_owned() } else { format!("{base}-{n}") };
+        if tenant::Entity::find().filter(tenant::Column::Slug.eq(candidate.clone())).count(tx).await? == 0 {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!("{base}-{}", &accord_kernel::new_id()[..8]))
+}
+
+async fn insert_user(
+    tx: &impl ConnectionTrait,
+    tenant_id: &str,
+    email: &Email,
+    name: &str,
+    password_hash: String,
+    roles: &RoleSet,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<user::Model> {
+    Ok(user::ActiveModel {
+        id: Set(accord_kernel::new_id()),
+        tenant_id: Set(tenant_id.to_owned()),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name.to_owned()),
+        password_hash: Set(password_hash),
+        roles: Set(roles.to_storage()),
+        status: Set(USER_ACTIVE.to_owned()),
+        session_version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash_so_unknown_emails_cost_the_same() {
+        let h = argon2::password_hash::PasswordHash::new(super::DUMMY_HASH).unwrap();
+        assert_eq!(h.algorithm.as_str(), "argon2id");
+    }
+}

@@ -1,0 +1,146 @@
+//! Who is who: the caller, their organization's users (roles, deactivation), the directory of
+//! data holders vendors can ask, and the organization's audit trail.
+
+use crate::accounts::require_admin;
+use crate::entities::{tenant, user};
+use crate::error::{Error, Result};
+use crate::service::{TENANT_ACTIVE, Tenants, USER_ACTIVE, USER_DISABLED};
+use accord_db::audit::{self, AuditEntry, AuditFilter, entity::event};
+use accord_kernel::error::field_error;
+use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::{Principal, Role, RoleSet, TenantKind};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+impl Tenants {
+    /// The caller and their organization.
+    ///
+    /// # Errors
+    /// `Unauthenticated` if either vanished since authentication.
+    pub async fn me(&self, ctx: &Principal) -> Result<(user::Model, tenant::Model)> {
+        let u = user::Entity::find_by_id(ctx.user_id.clone()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
+        let t = tenant::Entity::find_by_id(ctx.tenant_id.clone()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
+        Ok((u, t))
+    }
+
+    /// The caller's organization's users, oldest first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn users(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<user::Model>> {
+        let mut q = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx);
+        let total = q.clone().count(&self.db).await?;
+        if let Some(after) = &page.after {
+            q = q.filter(user::Column::Id.gt(after.clone()));
+        }
+        let rows = q.order_by_asc(user::Column::Id).limit(page.limit + 1).all(&self.db).await?;
+        Ok(Page::from_rows(rows, page.limit, total))
+    }
+
+    /// Changes a user's roles (ADMIN). Their sessions end at once; their tokens keep only the
+    /// roles the user still holds. The organization always keeps an active ADMIN.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound` (other organizations' users), `Invalid`, `Conflict`.
+    pub async fn set_user_roles(&self, ctx: &Principal, user_id: &str, wanted: &[Role]) -> Result<user::Model> {
+        require_admin(ctx)?;
+        let roles = crate::domain::roles("roles", wanted).map_err(Error::Invalid)?;
+        self.change_user(ctx, user_id, Some(roles), None).await
+    }
+
+    /// Deactivates a user (ADMIN): sessions and tokens stop working at once.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Conflict`.
+    pub async fn deactivate_user(&self, ctx: &Principal, user_id: &str) -> Result<user::Model> {
+        require_admin(ctx)?;
+        self.change_user(ctx, user_id, None, Some(USER_DISABLED)).await
+    }
+
+    async fn change_user(&self, ctx: &Principal, user_id: &str, roles: Option<RoleSet>, status: Option<&str>) -> Result<user::Model> {
+        let now = self.clock.now();
+        let tx = accord_db::begin(&self.db).await?;
+        let u = accord_db::scoped(user::Entity::find_by_id(user_id.to_owned()), user::Column::TenantId, ctx)
+            .one(&tx)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
+        if u.status != USER_ACTIVE {
+            return Err(Error::Conflict("the user is deactivated".into()));
+        }
+        let loses_admin = RoleSet::from_storage(&u.roles).contains(Role::Admin)
+            && (status.is_some() || roles.as_ref().is_some_and(|r| !r.contains(Role::Admin)));
+        if loses_admin {
+            let admins = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx)
+                .filter(user::Column::Status.eq(USER_ACTIVE))
+                .filter(user::Column::Roles.like("%ADMIN%"))
+                .count(&tx)
+                .await?;
+            if admins <= 1 {
+                return Err(Error::Conflict(field_error("roles", "the organization must keep at least one active ADMIN")));
+            }
+        }
+        let mut upd = user::Entity::update_many()
+            .col_expr(user::Column::SessionVersion, Expr::col(user::Column::SessionVersion).add(1))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(u.id.clone()));
+        if let Some(r) = &roles {
+            upd = upd.col_expr(user::Column::Roles, Expr::value(r.to_storage()));
+        }
+        if let Some(s) = status {
+            upd = upd.col_expr(user::Column::Status, Expr::value(s));
+        }
+        upd.exec(&tx).await?;
+        let (action, details) = match (&roles, status) {
+            (Some(r), _) => ("user.roles_changed", json!({ "from": u.roles, "to": r.to_storage() })),
+            _ => ("user.deactivated", json!({ "email": u.email })),
+        };
+        audit::record(
+            &tx,
+            now,
+            AuditEntry {
+                actor: &ctx.actor,
+                action,
+                target_type: "user",
+                target_id: &u.id,
+                tenant_ids: vec![ctx.tenant_id.clone()],
+                details,
+            },
+        )
+        .await?;
+        let updated = user::Entity::find_by_id(u.id.clone()).one(&tx).await?.ok_or(Error::NotFound("user"))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Active providers and payers, by name search (case-insensitive substring).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn data_holders(&self, search: Option<&str>, page: &PageRequest) -> Result<Page<tenant::Model>> {
+        let mut q = tenant::Entity::find()
+            .filter(tenant::Column::Kind.is_in([TenantKind::Provider.as_str(), TenantKind::Payer.as_str()]))
+            .filter(tenant::Column::Status.eq(TENANT_ACTIVE));
+        if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
+            q = q.filter(Expr::expr(Func::lower(Expr::col(tenant::Column::Name))).like(pattern));
+        }
+        let total = q.clone().count(&self.db).await?;
+        if let Some(after) = &page.after {
+            q = q.filter(tenant::Column::Id.gt(after.clone()));
+        }
+        let rows = q.order_by_asc(tenant::Column::Id).limit(page.limit + 1).all(&self.db).await?;
+        Ok(Page::from_rows(rows, page.limit, total))
+    }
+
+    /// The caller's organization's audit trail, newest first (ADMIN and AUDITOR).
+    ///
+    /// # Errors
+    /// `Forbidden` for other roles.
+    pub async fn audit_events(&self, ctx: &Principal, filter: &AuditFilter, page: &PageRequest) -> Result<Page<event::Model>> {
+        if !(ctx.allows(Role::Auditor)) {
+            return Err(Error::Forbidden("only an ADMIN or AUDITOR may read the audit trail".into()));
+        }
+        Ok(audit::list_for_tenant(&self.db, &ctx.tenant_id, filter, page).await?)
+    }
+}

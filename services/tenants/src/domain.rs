@@ -1,0 +1,156 @@
+//! Input that has been checked: once a value is one of these types, inner code never re-checks
+//! it. Every parse error names the field it came from.
+
+use accord_kernel::error::field_error;
+use accord_kernel::{Role, RoleSet};
+
+/// A normalized (trimmed, lowercased) email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an address; `field` names it in the error.
+    ///
+    /// # Errors
+    /// A message naming the field and the problem.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, String> {
+        let s = raw.trim().to_lowercase();
+        let bad = |why: &str| Err(field_error(field, why));
+        if s.is_empty() {
+            return bad("must not be empty");
+        }
+        if s.len() > 254 {
+            return bad("must be at most 254 characters");
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return bad("is not an email address (missing @)");
+        };
+        if local.is_empty() || local.len() > 64 || domain.contains('@') {
+            return bad("is not an email address");
+        }
+        if s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c)) {
+            return bad("is not an email address (contains a character not allowed)");
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
+            return bad("is not an email address (the domain needs a dot, like example.org)");
+        }
+        Ok(Self(s))
+    }
+
+    /// The address.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the length rules. Never displayed or logged.
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// Shortest password accepted (OWASP ASVS 6.2.1).
+pub const MIN_PASSWORD: usize = 12;
+/// Longest password accepted (bounds the hashing work an attacker can ask for).
+pub const MAX_PASSWORD: usize = 1024;
+
+impl Password {
+    /// Checks the length rules.
+    ///
+    /// # Errors
+    /// A message naming the field; it never repeats the password.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, String> {
+        let n = raw.chars().count();
+        if n < MIN_PASSWORD {
+            return Err(field_error(field, format!("must be at least {MIN_PASSWORD} characters")));
+        }
+        if n > MAX_PASSWORD {
+            return Err(field_error(field, format!("must be at most {MAX_PASSWORD} characters")));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The clear text, for hashing only.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A trimmed, non-empty, bounded display text (names, token labels).
+///
+/// # Errors
+/// A message naming the field.
+pub fn text(field: &str, raw: &str, max: usize) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(field_error(field, "must not be empty"));
+    }
+    if s.chars().count() > max {
+        return Err(field_error(field, format!("must be at most {max} characters")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(field_error(field, "must not contain control characters"));
+    }
+    Ok(s.to_owned())
+}
+
+/// A non-empty role set.
+///
+/// # Errors
+/// A message naming the field.
+pub fn roles(field: &str, raw: &[Role]) -> Result<RoleSet, String> {
+    if raw.is_empty() {
+        return Err(field_error(field, "must name at least one role"));
+    }
+    Ok(RoleSet::new(raw.iter().copied()))
+}
+
+/// A URL-safe slug from an organization name: lowercase ASCII letters, digits and dashes.
+#[must_use]
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let s: String = out.trim_matches('-').chars().take(48).collect();
+    let s = s.trim_end_matches('-').to_owned();
+    if s.is_empty() { "org".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalized_and_bad_ones_name_the_field() {
+        assert_eq!(Email::parse("email", "  Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
+        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org", "ada@-x.org"] {
+            let e = Email::parse("email", bad).unwrap_err();
+            assert!(e.starts_with("email: "), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_are_never_echoed() {
+        let e = Password::parse("password", "short-pw").unwrap_err();
+        assert_eq!(e, "password: must be at least 12 characters");
+        assert!(Password::parse("password", "correct horse battery").is_ok());
+        assert_eq!(format!("{:?}", Password::parse("password", "correct horse battery").unwrap()), "Password(<redacted>)");
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slugify("St. Mary's Hospital — North"), "st-mary-s-hospital-north");
+        assert_eq!(slugify("!!!"), "org");
+    }
+}

@@ -1,0 +1,19 @@
+//! Tenants, users, roles, invitations, sessions and API tokens: who may call Accord and as what.
+//! Organizations sign up (the signer becomes the first ADMIN) or are created by operators;
+//! admins invite people and manage roles; people log in for a session JWT or mint API tokens
+//! no wider than their own roles. Every change is audited in its own transaction. Other
+//! services use [`Tenants::authenticate`] (through the gateway) and [`Tenants::tenants_by_ids`].
+
+pub mod credentials;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod graphql;
+
+mod accounts;
+mod directory;
+mod service;
+mod tokens;
+
+pub use error::{Error, Result};
+pub use service::{NewTenant, Session, Tenants};
