@@ -1,0 +1,195 @@
+//! The command line (SPEC §9). `scopes` commands need no configuration, database or data dir;
+//! everything else loads [`Settings`] first.
+
+use crate::app::{AppState, Application};
+use accord_kernel::config::Settings;
+use accord_kernel::{Actor, SystemClock, TenantKind};
+use accord_migrations::{Migrator, MigratorTrait};
+use accord_tenants::NewTenant;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Accord governs which SMART on FHIR apps may reach which organizations' data.
+#[derive(Parser, Debug)]
+#[command(name = "accord", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// API and portal in one process (the default).
+    Serve,
+    /// The API alone (stateless; run several behind a load balancer).
+    Api,
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Prints the GraphQL schema (SDL).
+    Schema,
+    /// Organizations.
+    #[command(subcommand)]
+    Tenants(TenantsCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The SMART scope engine.
+    #[command(subcommand)]
+    Scopes(ScopesCommand),
+}
+
+/// `accord tenants …`
+#[derive(Subcommand, Debug)]
+pub enum TenantsCommand {
+    /// Creates an organization of any kind with its first ADMIN; prints its id.
+    Create {
+        /// Organization name.
+        #[arg(long)]
+        name: String,
+        /// provider, payer or developer.
+        #[arg(long)]
+        kind: String,
+        /// The first admin's email.
+        #[arg(long)]
+        admin_email: String,
+        /// The first admin's password (at least 12 characters).
+        #[arg(long)]
+        admin_password: String,
+        /// The first admin's name.
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+    },
+}
+
+/// `accord audit …`
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walks the hash chain; exits 1 naming the first altered or missing event.
+    Verify,
+}
+
+/// `accord scopes …`
+#[derive(Subcommand, Debug)]
+pub enum ScopesCommand {
+    /// One analysis per scope. Exit 0 when all are valid, 2 when any is invalid.
+    Explain {
+        /// Print a JSON array of ScopeAnalysis objects.
+        #[arg(long)]
+        json: bool,
+        /// The scopes.
+        #[arg(required = true)]
+        scopes: Vec<String>,
+    },
+    /// Whether the granted set covers each requested scope. Exit 0 all covered, 1 one is
+    /// not, 2 an invalid scope.
+    Check {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// The granted scopes.
+        #[arg(long, num_args = 1.., required = true)]
+        granted: Vec<String>,
+        /// The requested scopes.
+        #[arg(long, num_args = 1.., required = true)]
+        requested: Vec<String>,
+    },
+}
+
+#[allow(clippy::print_stdout)]
+fn out(text: &str) {
+    println!("{text}");
+}
+
+#[allow(clippy::print_stderr)]
+fn fail(text: &str) -> ExitCode {
+    eprintln!("accord: {text}");
+    ExitCode::FAILURE
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> ExitCode {
+    let command = cli.command.unwrap_or(Command::Serve);
+    match command {
+        Command::Scopes(ScopesCommand::Explain { json, scopes }) => return exit(accord_scopes::cli::explain(&scopes, json)),
+        Command::Scopes(ScopesCommand::Check { json, granted, requested }) => {
+            return exit(accord_scopes::cli::check(&granted, &requested, json));
+        }
+        Command::Schema => {
+            out(&crate::schema::sdl());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    accord_kernel::telemetry::init(&settings);
+    let clock = Arc::new(SystemClock);
+    match command {
+        Command::Serve | Command::Api => match Application::build(settings, clock).await {
+            Ok(app) => match app.run_until_stopped().await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("server failed: {e}")),
+            },
+            Err(e) => fail(&format!("{e:#}")),
+        },
+        Command::Migrate => match accord_db::connect(&settings).await {
+            Ok(db) => match Migrator::up(&db, None).await {
+                Ok(()) => {
+                    out("migrations applied");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&format!("migration failed: {e}")),
+            },
+            Err(e) => fail(&format!("cannot connect to the database: {}", accord_kernel::gql::cause_chain(&e))),
+        },
+        Command::Tenants(TenantsCommand::Create { name, kind, admin_email, admin_password, admin_name }) => {
+            let kind: TenantKind = match kind.parse() {
+                Ok(k) => k,
+                Err(e) => return fail(&format!("--kind: {e}")),
+            };
+            let state = match AppState::build(settings, clock).await {
+                Ok(s) => s,
+                Err(e) => return fail(&format!("{e:#}")),
+            };
+            let input = NewTenant { name, kind, admin_name, admin_email, admin_password };
+            match state.tenants.create_tenant(input, &Actor::System, "tenant.created").await {
+                Ok((t, _)) => {
+                    out(&t.id);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e.to_string()),
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let state = match AppState::build(settings, clock).await {
+                Ok(s) => s,
+                Err(e) => return fail(&format!("{e:#}")),
+            };
+            match accord_db::audit::verify(&state.db).await {
+                Ok(r) => match r.problem {
+                    None => {
+                        out(&format!("audit trail intact: {} events verified", r.checked));
+                        ExitCode::SUCCESS
+                    }
+                    Some(p) => fail(&format!("audit trail broken after {} good events: {p}", r.checked)),
+                },
+                Err(e) => fail(&format!("cannot read the audit trail: {e}")),
+            }
+        }
+        Command::Scopes(_) | Command::Schema => ExitCode::SUCCESS,
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn exit((text, code): (String, i32)) -> ExitCode {
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

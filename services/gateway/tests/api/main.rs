@@ -1,0 +1,14 @@
+//! Gateway integration tests: the real server on port 0, a fresh database per test (SQLite, or
+//! PostgreSQL + Redis when `ACCORD_TEST_POSTGRES_URL` / `ACCORD_TEST_REDIS_URL` are set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod audit;
+mod auth;
+mod backends;
+mod invitations;
+mod ops;
+mod process;
+mod schema;
+mod tokens;
+mod validation;
