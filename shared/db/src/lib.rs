@@ -85,3 +85,25 @@ pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbError> {
     db.execute_unprepared("SELECT 1").await?;
     Ok(())
 }
+
+/// Records a change: its audit event and, where SPEC §6 names one, its outbox event, both in
+/// the caller's transaction (SPEC §2.5: if the transaction rolls back, neither exists). The
+/// outbox payload's `data` gets the actor added, so receivers see who did it.
+///
+/// # Errors
+/// When a write fails; the caller's transaction then rolls back with the change.
+pub async fn record_change(
+    tx: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    entry: audit::AuditEntry<'_>,
+    event: Option<serde_json::Value>,
+) -> Result<(), DbErr> {
+    if let Some(mut data) = event {
+        if let Some(obj) = data.as_object_mut() {
+            obj.entry("actor").or_insert_with(|| serde_json::Value::String(entry.actor.to_string()));
+        }
+        outbox::enqueue(tx, now, outbox::NewEvent { event_type: entry.action, tenant_ids: entry.tenant_ids.clone(), data }).await?;
+    }
+    audit::record(tx, now, entry).await?;
+    Ok(())
+}

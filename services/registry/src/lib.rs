@@ -1,0 +1,25 @@
+//! The app registry: SMART apps registered by vendor organizations, their owners, their
+//! credentials (client secrets stored only as argon2id, or public keys) and their status
+//! (`ACTIVE` ⇄ `SUSPENDED` → `OFFBOARDED`). Input is parsed into [`domain::AppSpec`] at the
+//! edge, so every stored app passed the rules a security team expects (https redirect URIs,
+//! public keys only, owners reachable by email). Every change is one transaction with its audit
+//! and outbox events. Other services read apps through [`app_by_id`], [`apps_by_ids`] and
+//! [`list_apps`] (unscoped: they decide visibility) and change them inside their own
+//! transactions through [`set_status`] and [`disable_credentials`].
+
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod graphql;
+pub mod jwks;
+pub mod uri;
+
+mod repo;
+mod secrets;
+mod service;
+
+pub use domain::{AppKind, AppStatus};
+pub use error::{Error, Result};
+pub use repo::{AppFilter, AppRecord, app_by_id, apps_by_ids, disable_credentials, list_apps, set_status};
+pub use secrets::{SECRET_DAYS, SECRET_PREFIX};
+pub use service::{CLIENT_ID_PREFIX, DEFAULT_SECRET_GRACE_HOURS, Registry};
