@@ -1,0 +1,174 @@
+//! Reads, each scoped to what the caller may see (SPEC §2.1): a request or grant only by its
+//! two parties; an app only by its vendor, or by a data holder it asked. Anything else answers
+//! exactly like an unknown id.
+
+use crate::Approvals;
+use crate::domain::{grant_status as gs, request_status as rs};
+use crate::entities::{approval, grant, request};
+use crate::error::{Error, Result};
+use accord_kernel::Principal;
+use accord_kernel::gql::{Page, PageRequest};
+use accord_registry::{AppFilter, AppRecord, AppStatus};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
+use std::collections::HashMap;
+
+/// Filters for listing grants.
+#[derive(Debug, Clone, Default)]
+pub struct GrantFilter {
+    /// Effective status (EXPIRED includes grants past expiry the sweep has not reached yet).
+    pub status: Option<String>,
+    /// Only this app's grants.
+    pub app_id: Option<String>,
+    /// Only grants with this other party.
+    pub partner_id: Option<String>,
+}
+
+fn party(ctx: &Principal, vendor: impl ColumnTrait, holder: impl ColumnTrait) -> Condition {
+    Condition::any().add(vendor.eq(ctx.tenant_id.clone())).add(holder.eq(ctx.tenant_id.clone()))
+}
+
+async fn page_desc<E, C>(db: &impl ConnectionTrait, q: Select<E>, id: C, page: &PageRequest) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+    E::Model: Send + Sync,
+{
+    let total = q.clone().count(db).await?;
+    let q = match &page.after {
+        Some(after) => q.filter(id.lt(after.clone())),
+        None => q,
+    };
+    let rows = q.order_by_desc(id).limit(page.limit + 1).all(db).await?;
+    Ok(Page::from_rows(rows, page.limit, total))
+}
+
+impl Approvals {
+    /// One request the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound` when it does not exist or is not the caller's.
+    pub async fn request(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
+        crate::requests::visible_request(&self.db, ctx, id).await
+    }
+
+    /// The caller's requests (as vendor or data holder), newest first.
+    ///
+    /// # Errors
+    /// `Invalid` for an unknown status.
+    pub async fn requests(&self, ctx: &Principal, status: Option<&str>, page: &PageRequest) -> Result<Page<request::Model>> {
+        let mut q = request::Entity::find().filter(party(ctx, request::Column::VendorTenantId, request::Column::HolderTenantId));
+        if let Some(s) = status {
+            if ![rs::PENDING, rs::APPROVED, rs::DENIED, rs::WITHDRAWN, rs::CANCELLED].contains(&s) {
+                return Err(Error::Invalid(format!("status: unknown access request status `{s}`")));
+            }
+            q = q.filter(request::Column::Status.eq(s));
+        }
+        page_desc(&self.db, q, request::Column::Id, page).await
+    }
+
+    /// One grant the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn grant(&self, ctx: &Principal, id: &str) -> Result<grant::Model> {
+        crate::grants::visible_grant(&self.db, ctx, id).await
+    }
+
+    /// The caller's grants (as vendor or data holder), newest first.
+    ///
+    /// # Errors
+    /// `Invalid` for an unknown status.
+    pub async fn grants(&self, ctx: &Principal, filter: &GrantFilter, page: &PageRequest) -> Result<Page<grant::Model>> {
+        let now = self.clock.now();
+        let mut q = grant::Entity::find().filter(party(ctx, grant::Column::VendorTenantId, grant::Column::HolderTenantId));
+        if let Some(s) = filter.status.as_deref() {
+            let cond = match s {
+                gs::ACTIVE | gs::SUSPENDED => Condition::all().add(grant::Column::Status.eq(s)).add(grant::Column::ExpiresAt.gt(now)),
+                gs::EXPIRED => Condition::any().add(grant::Column::Status.eq(gs::EXPIRED)).add(
+                    Condition::all().add(grant::Column::Status.is_in([gs::ACTIVE, gs::SUSPENDED])).add(grant::Column::ExpiresAt.lte(now)),
+                ),
+                gs::REVOKED => Condition::all().add(grant::Column::Status.eq(gs::REVOKED)),
+                other => return Err(Error::Invalid(format!("status: unknown grant status `{other}`"))),
+            };
+            q = q.filter(cond);
+        }
+        if let Some(app) = &filter.app_id {
+            q = q.filter(grant::Column::AppId.eq(app.clone()));
+        }
+        if let Some(p) = &filter.partner_id {
+            q = q.filter(party(
+                &Principal { tenant_id: p.clone(), ..ctx.clone() },
+                grant::Column::VendorTenantId,
+                grant::Column::HolderTenantId,
+            ));
+        }
+        page_desc(&self.db, q, grant::Column::Id, page).await
+    }
+
+    fn app_filter(ctx: &Principal, status: Option<AppStatus>) -> AppFilter {
+        if ctx.tenant_kind.is_data_holder() {
+            // Every grant comes from a request at the same holder, so the requests cover both.
+            let asked = request::Entity::find()
+                .select_only()
+                .column(request::Column::AppId)
+                .filter(request::Column::HolderTenantId.eq(ctx.tenant_id.clone()))
+                .into_query();
+            AppFilter { vendor_tenant_id: None, ids_in: Some(asked), status }
+        } else {
+            AppFilter { vendor_tenant_id: Some(ctx.tenant_id.clone()), ids_in: None, status }
+        }
+    }
+
+    /// Apps the caller may see: its own (vendor), or those that asked it (data holder).
+    ///
+    /// # Errors
+    /// On failure.
+    pub async fn apps(&self, ctx: &Principal, status: Option<AppStatus>, page: &PageRequest) -> Result<Page<AppRecord>> {
+        accord_registry::list_apps(&self.db, &Self::app_filter(ctx, status), page).await.map_err(Error::upstream)
+    }
+
+    /// One app the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn app(&self, ctx: &Principal, id: &str) -> Result<AppRecord> {
+        let app = accord_registry::app_by_id(&self.db, id).await.map_err(Error::upstream)?.ok_or(Error::NotFound("app"))?;
+        if app.vendor_tenant_id == ctx.tenant_id {
+            return Ok(app);
+        }
+        let asked = request::Entity::find()
+            .filter(request::Column::AppId.eq(id))
+            .filter(request::Column::HolderTenantId.eq(ctx.tenant_id.clone()))
+            .count(&self.db)
+            .await?;
+        if asked > 0 { Ok(app) } else { Err(Error::NotFound("app")) }
+    }
+
+    /// Grants by id, unscoped (for dataloaders under an object the caller already sees).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn grants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, grant::Model>> {
+        let rows = grant::Entity::find().filter(grant::Column::Id.is_in(ids.iter().cloned())).all(&self.db).await?;
+        Ok(rows.into_iter().map(|g| (g.id.clone(), g)).collect())
+    }
+
+    /// Approvals of many requests, oldest first per request (for a dataloader).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn approvals_of(&self, request_ids: &[String]) -> Result<HashMap<String, Vec<approval::Model>>> {
+        let rows = approval::Entity::find()
+            .filter(approval::Column::RequestId.is_in(request_ids.iter().cloned()))
+            .order_by_asc(approval::Column::At)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<String, Vec<approval::Model>> = HashMap::new();
+        for a in rows {
+            out.entry(a.request_id.clone()).or_default().push(a);
+        }
+        Ok(out)
+    }
+}
