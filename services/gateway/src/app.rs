@@ -3,12 +3,17 @@
 
 use crate::metrics::Metrics;
 use crate::schema::{AccordSchema, builder};
+use accord_approvals::Approvals;
+use accord_approvals::graphql::{ApprovalsLoader, GrantLoader};
 use accord_db::store::Store;
 use accord_kernel::config::Settings;
 use accord_kernel::gql::RequestMeta;
 use accord_kernel::keys::{KeySource, MasterKey};
 use accord_kernel::{ErrorKind, SharedClock};
+use accord_lifecycle::Lifecycle;
 use accord_migrations::{Migrator, MigratorTrait};
+use accord_registry::Registry;
+use accord_registry::graphql::AppLoader;
 use accord_tenants::Tenants;
 use accord_tenants::credentials::SessionKeys;
 use accord_tenants::graphql::TenantLoader;
@@ -22,6 +27,7 @@ use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -38,6 +44,14 @@ pub struct AppState {
     pub clock: SharedClock,
     /// The tenants service.
     pub tenants: Tenants,
+    /// The registry service.
+    pub registry: Registry,
+    /// The approvals service.
+    pub approvals: Approvals,
+    /// The lifecycle service.
+    pub lifecycle: Lifecycle,
+    /// SQL statements executed since start (tests check that lists do not run N+1 queries).
+    pub statements: Arc<AtomicU64>,
     /// The GraphQL schema, with the services as data.
     pub schema: AccordSchema,
     /// Metrics.
@@ -54,10 +68,15 @@ impl AppState {
         if source == KeySource::Generated {
             tracing::warn!(path = %settings.generated_key_path().display(), "ACCORD_SECRET_KEY is not set: generated a key and stored it in the data dir; set ACCORD_SECRET_KEY in production");
         }
-        let db = accord_db::connect(&settings)
+        let mut db = accord_db::connect(&settings)
             .await
             .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
             .context("cannot connect to the database")?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         Migrator::up(&db, None).await.context("cannot migrate the database")?;
         let store = match &settings.redis_url {
             Some(url) => Store::redis(url.expose_secret(), &settings.redis_prefix)
@@ -71,8 +90,28 @@ impl AppState {
                 .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))?;
         let tenants =
             Tenants { db: db.clone(), store: store.clone(), clock: clock.clone(), sessions, signup_kinds: settings.signup_kinds.clone() };
-        let schema = builder(settings.graphql_introspection).data(tenants.clone()).finish();
-        Ok(Self { settings: Arc::new(settings), db, store, clock, tenants, schema, metrics: Arc::default() })
+        let registry = Registry::new(db.clone(), clock.clone());
+        let approvals = Approvals { db: db.clone(), clock: clock.clone(), tenants: tenants.clone() };
+        let lifecycle = Lifecycle { db: db.clone(), clock: clock.clone() };
+        let schema = builder(settings.graphql_introspection)
+            .data(tenants.clone())
+            .data(registry.clone())
+            .data(approvals.clone())
+            .data(lifecycle.clone())
+            .finish();
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            store,
+            clock,
+            tenants,
+            registry,
+            approvals,
+            lifecycle,
+            statements,
+            schema,
+            metrics: Arc::default(),
+        })
     }
 }
 
@@ -192,7 +231,12 @@ async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: GraphQLRequ
             tracing::Span::current().record("tenant_id", p.tenant_id.as_str());
             request = request.data(p.clone());
         }
-        request = request.data(meta.clone()).data(DataLoader::new(TenantLoader(state.tenants.clone()), tokio::spawn));
+        request = request
+            .data(meta.clone())
+            .data(DataLoader::new(TenantLoader(state.tenants.clone()), tokio::spawn))
+            .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
+            .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
+            .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
         let mut response = state.schema.execute(request).await;
         // Parse and validation errors (unknown enum values, wrong types, depth and complexity
         // limits) carry no code of their own: they are all bad input.

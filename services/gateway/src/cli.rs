@@ -30,6 +30,8 @@ pub enum Command {
     Migrate,
     /// Prints the GraphQL schema (SDL).
     Schema,
+    /// Seeds a believable demo world (idempotent) and prints the logins to try.
+    Demo,
     /// Organizations.
     #[command(subcommand)]
     Tenants(TenantsCommand),
@@ -160,6 +162,19 @@ pub async fn run(cli: Cli) -> ExitCode {
             match state.tenants.create_tenant(input, &Actor::System, "tenant.created").await {
                 Ok((t, _)) => {
                     out(&t.id);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e.to_string()),
+            }
+        }
+        Command::Demo => {
+            let state = match AppState::build(settings, clock).await {
+                Ok(s) => s,
+                Err(e) => return fail(&format!("{e:#}")),
+            };
+            match crate::demo::run(&state).await {
+                Ok(text) => {
+                    out(text.trim_end());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e.to_string()),

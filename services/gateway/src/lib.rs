@@ -5,9 +5,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod demo;
 pub mod metrics;
 pub mod ops;
 pub mod schema;
-pub mod scopes_graphql;
 
 pub use app::{AppState, Application};

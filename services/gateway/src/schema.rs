@@ -1,17 +1,19 @@
 //! The GraphQL schema: every service's query and mutation roots merged, with depth and
 //! complexity limits, no field suggestions, and optional introspection.
 
-use crate::scopes_graphql::ScopesQuery;
+use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
+use accord_lifecycle::graphql::LifecycleMutation;
+use accord_registry::graphql::RegistryMutation;
 use accord_tenants::graphql::{TenantsMutation, TenantsQuery};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(TenantsQuery, ScopesQuery);
+pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(TenantsMutation);
+pub struct MutationRoot(TenantsMutation, RegistryMutation, ApprovalsMutation, LifecycleMutation);
 
 /// The API schema.
 pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
