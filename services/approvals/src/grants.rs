@@ -241,11 +241,7 @@ pub(crate) async fn visible_grant(tx: &impl ConnectionTrait, ctx: &Principal, id
 }
 
 fn reason_text(reason: &str) -> Result<String> {
-    let s = reason.trim();
-    if s.is_empty() || s.chars().count() > 2000 {
-        return Err(Error::Invalid("reason: must be 1 to 2000 characters".into()));
-    }
-    Ok(s.to_owned())
+    accord_kernel::text::long_text("reason", reason, 2000).map_err(Error::Invalid)
 }
 
 fn not_live(g: &grant::Model, now: DateTime<Utc>, verb: &str) -> Error {

@@ -46,14 +46,7 @@ pub struct ApproveInput {
 }
 
 fn text(field: &str, raw: &str, max: usize) -> Result<String> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(Error::Invalid(format!("{field}: must not be empty")));
-    }
-    if s.chars().count() > max {
-        return Err(Error::Invalid(format!("{field}: must be at most {max} characters")));
-    }
-    Ok(s.to_owned())
+    accord_kernel::text::long_text(field, raw, max).map_err(Error::Invalid)
 }
 
 /// A request the caller may see (one of the two parties), or `NotFound`.

@@ -73,11 +73,7 @@ pub struct Lifecycle {
 }
 
 fn reason_text(reason: &str) -> Result<String> {
-    let s = reason.trim();
-    if s.is_empty() || s.chars().count() > 2000 {
-        return Err(Error::Invalid("reason: must be 1 to 2000 characters".into()));
-    }
-    Ok(s.to_owned())
+    accord_kernel::text::long_text("reason", reason, 2000).map_err(Error::Invalid)
 }
 
 impl Lifecycle {

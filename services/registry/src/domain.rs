@@ -344,23 +344,7 @@ fn optional(raw: Option<&str>) -> Option<&str> {
     raw.filter(|s| !s.trim().is_empty())
 }
 
-/// A trimmed, non-empty, bounded multi-line text (line breaks and tabs allowed).
-///
-/// # Errors
-/// A message naming the field.
-pub fn long_text(field: &str, raw: &str, max: usize) -> Result<String, String> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(field_error(field, "must not be empty"));
-    }
-    if s.chars().count() > max {
-        return Err(field_error(field, format!("must be at most {max} characters")));
-    }
-    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(field_error(field, "must not contain control characters"));
-    }
-    Ok(s.to_owned())
-}
+pub use accord_kernel::text::long_text;
 
 #[cfg(test)]
 #[path = "domain_tests.rs"]

@@ -82,23 +82,7 @@ impl Password {
     }
 }
 
-/// A trimmed, non-empty, bounded display text (names, token labels).
-///
-/// # Errors
-/// A message naming the field.
-pub fn text(field: &str, raw: &str, max: usize) -> Result<String, String> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(field_error(field, "must not be empty"));
-    }
-    if s.chars().count() > max {
-        return Err(field_error(field, format!("must be at most {max} characters")));
-    }
-    if s.chars().any(char::is_control) {
-        return Err(field_error(field, "must not contain control characters"));
-    }
-    Ok(s.to_owned())
-}
+pub use accord_kernel::text::line as text;
 
 /// A non-empty role set.
 ///

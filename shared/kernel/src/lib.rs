@@ -12,6 +12,7 @@ pub mod id;
 pub mod keys;
 pub mod principal;
 pub mod telemetry;
+pub mod text;
 
 pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 pub use error::{Classify, ErrorKind};
