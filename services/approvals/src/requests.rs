@@ -151,7 +151,14 @@ impl Approvals {
             decided_at: Set(None),
         }
         .insert(&tx)
-        .await?;
+        .await
+        .map_err(|e| match e.sql_err() {
+            // Another request for the same pair won the race (ux_requests_one_pending).
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                Error::Conflict("another access request for this app at this data holder is already pending".into())
+            }
+            _ => Error::Db(e),
+        })?;
         record(&tx, now, &ctx.actor, "access_request.created", &r, Some(&app), None).await?;
         let r = if policy.auto_approve_low_risk && risk == Risk::Low {
             let days = r.proposed_duration_days;

@@ -244,3 +244,18 @@ async fn two_approvers_approving_at_the_same_moment_both_count() {
         assert_eq!(r["data"]["accessRequest"]["grant"]["status"], json!("ACTIVE"));
     }
 }
+
+#[tokio::test]
+async fn two_requests_for_the_same_pair_at_the_same_moment_yield_one_request_and_one_conflict() {
+    let w = world().await;
+    for round in 0..3 {
+        let app_id = crate::world::register_app(&w.app, &w.dev, &format!("Twin {round}")).await;
+        let (a, b) = tokio::join!(
+            w.request(&app_id, &["patient/Observation.rs"], 30, None),
+            w.request(&app_id, &["patient/Condition.rs"], 30, None)
+        );
+        let mut codes = [error_code(&a), error_code(&b)];
+        codes.sort();
+        assert_eq!(codes, [None, Some("CONFLICT")], "round {round}: {a} {b}");
+    }
+}
