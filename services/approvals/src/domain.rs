@@ -45,6 +45,9 @@ pub fn effective_grant_status(stored: &str, expires_at: DateTime<Utc>, now: Date
     if (stored == grant_status::ACTIVE || stored == grant_status::SUSPENDED) && expires_at <= now { grant_status::EXPIRED } else { stored }
 }
 
+/// The revocation reason of a grant replaced by a newer one for the same app and data holder.
+pub const SUPERSEDED: &str = "superseded";
+
 /// What to do when a review is overdue.
 pub const MISSED_REVIEW_ACTIONS: [&str; 2] = ["REVOKE", "ESCALATE"];
 /// App kinds, by their fixed names.

@@ -79,7 +79,7 @@ pub(crate) async fn finalize(
     if let Some(old_id) = &r.replaces_grant_id
         && let Some(old) = grant::Entity::find_by_id(old_id.clone()).one(tx).await?
     {
-        end_grant(tx, now, actor, old, "superseded", Some(app)).await?;
+        end_grant(tx, now, actor, old, crate::domain::SUPERSEDED, Some(app)).await?;
     }
     let g = grant::ActiveModel {
         id: Set(accord_kernel::new_id()),
@@ -255,6 +255,10 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict` (already expired or revoked).
     pub async fn revoke_grant(&self, ctx: &Principal, id: &str, reason: &str) -> Result<grant::Model> {
+        accord_db::retrying("revoke_grant", || self.revoke_grant_tx(ctx, id, reason)).await
+    }
+
+    async fn revoke_grant_tx(&self, ctx: &Principal, id: &str, reason: &str) -> Result<grant::Model> {
         let reason = reason_text(reason)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -274,7 +278,8 @@ impl Approvals {
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict`.
     pub async fn suspend_grant(&self, ctx: &Principal, id: &str, reason: &str) -> Result<grant::Model> {
         let reason = reason_text(reason)?;
-        self.move_grant(ctx, id, (gs::ACTIVE, gs::SUSPENDED), Some(reason), ("grant.suspended", "suspend", "suspended")).await
+        let how = ("grant.suspended", "suspend", "suspended");
+        accord_db::retrying("suspend_grant", || self.move_grant(ctx, id, (gs::ACTIVE, gs::SUSPENDED), Some(reason.clone()), how)).await
     }
 
     /// The holder's approver resumes a SUSPENDED grant that has not expired.
@@ -282,7 +287,10 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden`, `Conflict`.
     pub async fn resume_grant(&self, ctx: &Principal, id: &str) -> Result<grant::Model> {
-        self.move_grant(ctx, id, (gs::SUSPENDED, gs::ACTIVE), None, ("grant.resumed", "resume", "resumed")).await
+        accord_db::retrying("resume_grant", || {
+            self.move_grant(ctx, id, (gs::SUSPENDED, gs::ACTIVE), None, ("grant.resumed", "resume", "resumed"))
+        })
+        .await
     }
 
     async fn move_grant(

@@ -24,13 +24,12 @@ pub use requests::{ApproveInput, RequestAccessInput};
 
 use accord_kernel::SharedClock;
 use accord_tenants::Tenants;
-use sea_orm::DatabaseConnection;
 
 /// The approvals service handle. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Approvals {
     /// The database.
-    pub db: DatabaseConnection,
+    pub db: accord_db::Db,
     /// The clock.
     pub clock: SharedClock,
     /// The tenants service (approver names, data holder lookups).

@@ -1,14 +1,17 @@
 //! A data holder's approval policy: read (defaults when never set) and update (ADMIN).
 
 use crate::Approvals;
+use crate::domain::request_status;
 use crate::domain::{
     APP_KINDS, MISSED_REVIEW_ACTIONS, Policy, json_to_scopes, json_to_strings, parse_scopes, scopes_to_json, strings_to_json,
 };
-use crate::entities::policy;
+use crate::entities::{policy, request};
 use crate::error::{Error, Result};
 use accord_db::audit::AuditEntry;
 use accord_kernel::{Principal, Role};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use accord_scopes::Risk;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 /// The policy of `holder_id` (the SPEC §3 defaults when it never set one).
@@ -83,6 +86,10 @@ impl Approvals {
     /// # Errors
     /// `Forbidden`; `Invalid` / `InvalidScope` naming the field.
     pub async fn update_policy(&self, ctx: &Principal, patch: PolicyPatch) -> Result<Policy> {
+        accord_db::retrying("update_policy", || self.update_policy_tx(ctx, &patch)).await
+    }
+
+    async fn update_policy_tx(&self, ctx: &Principal, patch: &PolicyPatch) -> Result<Policy> {
         require_holder(ctx)?;
         if !ctx.allows(Role::Admin) {
             return Err(Error::Forbidden("only an ADMIN of the data holder may change its approval policy".into()));
@@ -163,6 +170,18 @@ impl Approvals {
             row.update(&tx).await?;
         } else {
             row.insert(&tx).await?;
+        }
+        // Pending requests are counted against the policy in force (SPEC §3), so the number
+        // they show moves with it.
+        for (high, n) in [(true, p.high_risk_required_approvals), (false, p.required_approvals)] {
+            let risk = if high { request::Column::Risk.eq(Risk::High.as_str()) } else { request::Column::Risk.ne(Risk::High.as_str()) };
+            request::Entity::update_many()
+                .col_expr(request::Column::RequiredApprovals, Expr::value(n))
+                .filter(request::Column::HolderTenantId.eq(ctx.tenant_id.clone()))
+                .filter(request::Column::Status.eq(request_status::PENDING))
+                .filter(risk)
+                .exec(&tx)
+                .await?;
         }
         let snapshot = |p: &Policy| {
             json!({

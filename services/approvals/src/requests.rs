@@ -2,8 +2,11 @@
 //! narrowing allowed, widening never, each approver counted once per proposal, the required
 //! number computed on the proposal's risk.
 
-use crate::domain::{json_to_scopes, parse_scopes, request_status as rs, scopes_to_json, strings_to_json};
-use crate::entities::{approval, request};
+use crate::domain::{
+    SUPERSEDED, grant_status as gs, json_to_scopes, parse_scopes, partnership_status as ps, request_status as rs, scopes_to_json,
+    strings_to_json,
+};
+use crate::entities::{approval, grant, request};
 use crate::error::{Error, Result};
 use crate::events::request_event;
 use crate::grants::{self, require_holder_approver};
@@ -14,7 +17,7 @@ use accord_registry::{AppRecord, AppStatus};
 use accord_scopes::Risk;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 /// A vendor's ask.
@@ -71,6 +74,10 @@ impl Approvals {
     /// `Forbidden`, `NotFound` (app or holder), `InvalidScope`, `Invalid`, `Policy`,
     /// `Conflict` (app not active; a grant in force or a pending request for the pair).
     pub async fn request_access(&self, ctx: &Principal, input: RequestAccessInput) -> Result<request::Model> {
+        accord_db::retrying("request_access", || self.request_access_tx(ctx, &input)).await
+    }
+
+    async fn request_access_tx(&self, ctx: &Principal, input: &RequestAccessInput) -> Result<request::Model> {
         let scopes = parse_scopes("scopes", &input.scopes).map_err(Error::InvalidScope)?;
         let purpose = text("purpose", &input.purpose, 2000)?;
         if input.duration_days < 1 {
@@ -90,10 +97,12 @@ impl Approvals {
         if app.status != AppStatus::Active {
             return Err(Error::Conflict(format!("app {} is {}; only an ACTIVE app may request access", app.id, app.status.as_str())));
         }
-        let holder = self.tenants.tenants_by_ids(std::slice::from_ref(&input.data_holder_id)).await.map_err(Error::upstream)?;
-        let holder = holder
-            .get(&input.data_holder_id)
-            .filter(|t| t.kind == "PROVIDER" || t.kind == "PAYER")
+        // Read through the transaction, like every read of a write (docs/concurrency.md). A
+        // holder that is no longer active is out of the directory, so it is not found either.
+        let holder = accord_tenants::lookup::tenant_by_id(&tx, &input.data_holder_id)
+            .await
+            .map_err(Error::upstream)?
+            .filter(|t| (t.kind == "PROVIDER" || t.kind == "PAYER") && accord_tenants::lookup::is_active(t))
             .ok_or(Error::NotFound("data holder"))?;
         let policy = policy_for(&tx, &holder.id).await?;
         policy.check(app.kind.as_str(), &scopes, input.duration_days).map_err(Error::Policy)?;
@@ -160,7 +169,8 @@ impl Approvals {
             _ => Error::Db(e),
         })?;
         record(&tx, now, &ctx.actor, "access_request.created", &r, Some(&app), None).await?;
-        let r = if policy.auto_approve_low_risk && risk == Risk::Low {
+        let auto = policy.auto_approve_low_risk && risk == Risk::Low && routine(&tx, &app, &holder.id, live.as_ref()).await?;
+        let r = if auto {
             let days = r.proposed_duration_days;
             grants::finalize(&tx, now, &Actor::System, r, &app, &policy, days).await?
         } else {
@@ -175,6 +185,10 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden`, `Conflict`.
     pub async fn withdraw(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
+        accord_db::retrying("withdraw", || self.withdraw_tx(ctx, id)).await
+    }
+
+    async fn withdraw_tx(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let r = visible_request(&tx, ctx, id).await?;
@@ -192,6 +206,10 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict`.
     pub async fn deny(&self, ctx: &Principal, id: &str, reason: &str) -> Result<request::Model> {
+        accord_db::retrying("deny", || self.deny_tx(ctx, id, reason)).await
+    }
+
+    async fn deny_tx(&self, ctx: &Principal, id: &str, reason: &str) -> Result<request::Model> {
         let reason = text("reason", reason, 2000)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -212,6 +230,10 @@ impl Approvals {
     /// `NotFound`, `Forbidden` (wrong side or role, own request), `InvalidScope`, `Invalid`
     /// (widening, lengthening), `Conflict` (decided request, approving twice, app not active).
     pub async fn approve(&self, ctx: &Principal, id: &str, input: ApproveInput) -> Result<request::Model> {
+        accord_db::retrying("approve", || self.approve_tx(ctx, id, &input)).await
+    }
+
+    async fn approve_tx(&self, ctx: &Principal, id: &str, input: &ApproveInput) -> Result<request::Model> {
         let comment = input.comment.as_deref().map(|c| text("comment", c, 2000)).transpose()?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -258,9 +280,15 @@ impl Approvals {
         if app.status != AppStatus::Active {
             return Err(Error::Conflict(format!("app {} is {}; access cannot be approved for it", app.id, app.status.as_str())));
         }
+        // The policy in force now rules (SPEC §3): a proposal it forbids stays PENDING, for a
+        // narrowing approval or a deny; the count is against today's required number.
         let policy = policy_for(&tx, &r.holder_tenant_id).await?;
+        policy
+            .check(app.kind.as_str(), &proposal, days)
+            .map_err(|e| Error::Policy(format!("{e}; the request stays PENDING: narrow it or deny it")))?;
         let changed = proposal != current || days != r.proposed_duration_days;
         let r = if changed { self.replace_proposal(&tx, r, &proposal, days, &policy).await? } else { r };
+        let r = require_current_count(&tx, r, policy.required_for(proposal.risk())).await?;
         let already = approval::Entity::find()
             .filter(approval::Column::RequestId.eq(r.id.clone()))
             .filter(approval::Column::ProposalVersion.eq(r.proposal_version))
@@ -270,7 +298,7 @@ impl Approvals {
         if already > 0 {
             return Err(Error::Conflict("you have already approved this proposal; one approver counts once".into()));
         }
-        let (me, _) = self.tenants.me(ctx).await.map_err(Error::upstream)?;
+        let me = accord_tenants::lookup::user_by_id(&tx, &ctx.user_id).await.map_err(Error::upstream)?.ok_or(Error::NotFound("user"))?;
         approval::ActiveModel {
             id: Set(accord_kernel::new_id()),
             request_id: Set(r.id.clone()),
@@ -350,6 +378,38 @@ impl Approvals {
             ..r
         })
     }
+}
+
+/// Whether an auto-approval is the routine case SPEC §3 allows: it never replaces a grant that
+/// is not ACTIVE, never starts an ENDED partnership again, and never follows a grant of the pair
+/// revoked for any reason but `superseded`. Anything else waits for approvers.
+async fn routine(tx: &impl ConnectionTrait, app: &AppRecord, holder_id: &str, live: Option<&grant::Model>) -> Result<bool> {
+    if live.is_some_and(|g| g.status != gs::ACTIVE) {
+        return Ok(false);
+    }
+    if crate::cascade::partnership_between(tx, holder_id, &app.vendor_tenant_id).await?.is_some_and(|p| p.status == ps::ENDED) {
+        return Ok(false);
+    }
+    let latest = grant::Entity::find()
+        .filter(grant::Column::AppId.eq(app.id.clone()))
+        .filter(grant::Column::HolderTenantId.eq(holder_id))
+        .order_by_desc(grant::Column::Id)
+        .one(tx)
+        .await?;
+    Ok(!latest.is_some_and(|g| g.status == gs::REVOKED && g.revoked_reason.as_deref() != Some(SUPERSEDED)))
+}
+
+/// Brings a pending request's required number to what the policy in force asks now.
+async fn require_current_count(tx: &impl ConnectionTrait, r: request::Model, required: i32) -> Result<request::Model> {
+    if r.required_approvals == required {
+        return Ok(r);
+    }
+    request::Entity::update_many()
+        .col_expr(request::Column::RequiredApprovals, Expr::value(required))
+        .filter(request::Column::Id.eq(r.id.clone()))
+        .exec(tx)
+        .await?;
+    Ok(request::Model { required_approvals: required, ..r })
 }
 
 /// Locks a request row for the rest of the transaction (a no-op update, portable to SQLite,

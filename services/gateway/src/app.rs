@@ -23,7 +23,6 @@ use anyhow::Context as _;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLRequest;
-use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -37,7 +36,7 @@ pub struct AppState {
     /// The settings it was built from.
     pub settings: Arc<Settings>,
     /// The database.
-    pub db: DatabaseConnection,
+    pub db: accord_db::Db,
     /// The shared store (Redis or in-process).
     pub store: Store,
     /// The clock.
@@ -77,7 +76,7 @@ impl AppState {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Migrator::up(&db, None).await.context("cannot migrate the database")?;
+        Migrator::up(db.reader(), None).await.context("cannot migrate the database")?;
         let store = match &settings.redis_url {
             Some(url) => Store::redis(url.expose_secret(), &settings.redis_prefix)
                 .await

@@ -140,7 +140,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(&format!("{e:#}")),
         },
         Command::Migrate => match accord_db::connect(&settings).await {
-            Ok(db) => match Migrator::up(&db, None).await {
+            Ok(db) => match Migrator::up(db.reader(), None).await {
                 Ok(()) => {
                     out("migrations applied");
                     ExitCode::SUCCESS

@@ -11,7 +11,6 @@ use accord_approvals::entities::partnership;
 use accord_db::audit::AuditEntry;
 use accord_kernel::{Classify, ErrorKind, Principal, Role, SharedClock};
 use accord_registry::{AppRecord, AppStatus};
-use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 /// Why a cascade failed.
@@ -67,7 +66,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Lifecycle {
     /// The database.
-    pub db: DatabaseConnection,
+    pub db: accord_db::Db,
     /// The clock.
     pub clock: SharedClock,
 }
@@ -84,6 +83,10 @@ impl Lifecycle {
     /// # Errors
     /// `NotFound` (not the caller's app), `Forbidden`, `Invalid`, `Conflict` (already offboarded).
     pub async fn offboard_app(&self, ctx: &Principal, app_id: &str, reason: &str) -> Result<AppRecord> {
+        accord_db::retrying("offboard_app", || self.offboard_app_tx(ctx, app_id, reason)).await
+    }
+
+    async fn offboard_app_tx(&self, ctx: &Principal, app_id: &str, reason: &str) -> Result<AppRecord> {
         let reason = reason_text(reason)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -148,6 +151,10 @@ impl Lifecycle {
     /// # Errors
     /// `NotFound` (no partnership with that organization), `Forbidden`, `Invalid`, `Conflict`.
     pub async fn end_partnership(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<partnership::Model> {
+        accord_db::retrying("end_partnership", || self.end_partnership_tx(ctx, partner_id, reason)).await
+    }
+
+    async fn end_partnership_tx(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<partnership::Model> {
         let reason = reason_text(reason)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;

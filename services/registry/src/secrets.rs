@@ -53,6 +53,10 @@ impl Registry {
     /// `NotFound` for an unknown id or another organization's app; `Forbidden` without the
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded, public, or uses keys.
     pub async fn rotate_client_secret(&self, ctx: &Principal, app_id: &str) -> Result<(AppRecord, String)> {
+        accord_db::retrying("rotate_client_secret", || self.rotate_client_secret_tx(ctx, app_id)).await
+    }
+
+    async fn rotate_client_secret_tx(&self, ctx: &Principal, app_id: &str) -> Result<(AppRecord, String)> {
         // Checked before the (slow) hashing, then again under the lock.
         check_rotatable(ctx, &vendor_app(&self.db, ctx, app_id).await?)?;
         let secret = NewSecret::generate().await?;

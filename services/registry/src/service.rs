@@ -13,9 +13,7 @@ use base64::Engine as _;
 use chrono::Duration;
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -30,7 +28,7 @@ pub const MAX_REASON: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct Registry {
     /// The database.
-    pub db: DatabaseConnection,
+    pub db: accord_db::Db,
     /// The clock.
     pub clock: SharedClock,
     /// How long the previous client secret keeps working after a rotation.
@@ -40,7 +38,7 @@ pub struct Registry {
 impl Registry {
     /// A registry with the default rotation grace period of 24 hours.
     #[must_use]
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
+    pub fn new(db: accord_db::Db, clock: SharedClock) -> Self {
         Self { db, clock, secret_grace: Duration::hours(DEFAULT_SECRET_GRACE_HOURS) }
     }
 
@@ -53,6 +51,10 @@ impl Registry {
     /// `Forbidden` unless the caller is a DEVELOPER (or ADMIN) of a developer organization;
     /// `Invalid` naming the field.
     pub async fn register(&self, ctx: &Principal, input: NewApp) -> Result<(AppRecord, Option<String>)> {
+        accord_db::retrying("register", || self.register_tx(ctx, &input)).await
+    }
+
+    async fn register_tx(&self, ctx: &Principal, input: &NewApp) -> Result<(AppRecord, Option<String>)> {
         if ctx.tenant_kind != TenantKind::Developer {
             return Err(Error::Forbidden(format!(
                 "only developer organizations register apps; a {} organization approves access to its data instead",
@@ -60,7 +62,7 @@ impl Registry {
             )));
         }
         require(ctx, Role::Developer, "registering an app needs the DEVELOPER or ADMIN role")?;
-        let spec = AppSpec::parse(&input).map_err(Error::Invalid)?;
+        let spec = AppSpec::parse(input).map_err(Error::Invalid)?;
         let method = spec.auth_method();
         let secret = if method == AuthMethod::ClientSecret { Some(NewSecret::generate().await?) } else { None };
         let now = self.clock.now();
@@ -138,6 +140,10 @@ impl Registry {
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded; `Invalid` naming the
     /// field.
     pub async fn update(&self, ctx: &Principal, id: &str, patch: AppPatch) -> Result<AppRecord> {
+        accord_db::retrying("update", || self.update_tx(ctx, id, &patch)).await
+    }
+
+    async fn update_tx(&self, ctx: &Principal, id: &str, patch: &AppPatch) -> Result<AppRecord> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;
@@ -145,7 +151,7 @@ impl Registry {
         if current.status == AppStatus::Offboarded {
             return Err(Error::Conflict("the app is offboarded; an offboarded app can no longer change".into()));
         }
-        let spec = AppSpec::parse(&patch.apply(current.to_new_app())).map_err(Error::Invalid)?;
+        let spec = AppSpec::parse(&patch.clone().apply(current.to_new_app())).map_err(Error::Invalid)?;
         let (was, now_is) = (current.auth_method(), spec.auth_method());
         if was != now_is {
             let field = if was == AuthMethod::Pkce || now_is == AuthMethod::Pkce {
@@ -220,6 +226,10 @@ impl Registry {
     }
 
     async fn transition(&self, ctx: &Principal, id: &str, to: AppStatus, reason: Option<&str>) -> Result<AppRecord> {
+        accord_db::retrying("transition", || self.transition_tx(ctx, id, to, reason)).await
+    }
+
+    async fn transition_tx(&self, ctx: &Principal, id: &str, to: AppStatus, reason: Option<&str>) -> Result<AppRecord> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;

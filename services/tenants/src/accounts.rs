@@ -55,23 +55,30 @@ impl Tenants {
         let admin_name = text("name", &input.admin_name, 200).map_err(Error::Invalid)?;
         let email = Email::parse("email", &input.admin_email).map_err(Error::Invalid)?;
         let password = Password::parse("password", &input.admin_password).map_err(Error::Invalid)?;
+        // A taken email is refused before the deliberately slow hash (checked again under the
+        // write lock below).
+        ensure_email_free(&self.db, &email).await?;
         let hash = hash_secret(password.expose().to_owned()).await?;
-        let now = self.clock.now();
+        let new = NewOrg { name: &name, kind: input.kind, admin_name: &admin_name, email: &email, hash: &hash };
+        accord_db::retrying("create_tenant", || self.insert_tenant(&new, actor, action)).await
+    }
 
+    async fn insert_tenant(&self, new: &NewOrg<'_>, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+        let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
-        ensure_email_free(&tx, &email).await?;
-        let slug = free_slug(&tx, &slugify(&name)).await?;
+        ensure_email_free(&tx, new.email).await?;
+        let slug = free_slug(&tx, &slugify(new.name)).await?;
         let t = tenant::ActiveModel {
             id: Set(accord_kernel::new_id()),
-            name: Set(name),
+            name: Set(new.name.to_owned()),
             slug: Set(slug),
-            kind: Set(input.kind.as_str().to_owned()),
+            kind: Set(new.kind.as_str().to_owned()),
             status: Set(TENANT_ACTIVE.to_owned()),
             created_at: Set(now),
         }
         .insert(&tx)
         .await?;
-        let u = insert_user(&tx, &t.id, &email, &admin_name, hash, &RoleSet::new([Role::Admin]), now).await?;
+        let u = insert_user(&tx, &t.id, new.email, new.admin_name, new.hash.to_owned(), &RoleSet::new([Role::Admin]), now).await?;
         audit::record(
             &tx,
             now,
@@ -227,6 +234,15 @@ impl Tenants {
     }
 }
 
+/// A validated organization with its first admin, ready to insert.
+struct NewOrg<'a> {
+    name: &'a str,
+    kind: accord_kernel::TenantKind,
+    admin_name: &'a str,
+    email: &'a Email,
+    hash: &'a str,
+}
+
 pub(crate) fn require_admin(ctx: &Principal) -> Result<()> {
     if ctx.allows(Role::Admin) { Ok(()) } else { Err(Error::Forbidden("only an ADMIN of your organization may do this".into())) }
 }
@@ -255,7 +271,7 @@ async fn insert_user(
     roles: &RoleSet,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<user::Model> {
-    Ok(user::ActiveModel {
+    user::ActiveModel {
         id: Set(accord_kernel::new_id()),
         tenant_id: Set(tenant_id.to_owned()),
         email: Set(email.as_str().to_owned()),
@@ -268,7 +284,12 @@ async fn insert_user(
         updated_at: Set(now),
     }
     .insert(tx)
-    .await?)
+    .await
+    .map_err(|e| match e.sql_err() {
+        // The unique index is the last word when two writers race (docs/concurrency.md).
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::Conflict(field_error("email", "already has an account")),
+        _ => Error::Db(e),
+    })
 }
 
 #[cfg(test)]

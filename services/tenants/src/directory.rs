@@ -59,8 +59,18 @@ impl Tenants {
     }
 
     async fn change_user(&self, ctx: &Principal, user_id: &str, roles: Option<RoleSet>, status: Option<&str>) -> Result<user::Model> {
+        accord_db::retrying("change_user", || self.change_user_tx(ctx, user_id, roles.as_ref(), status)).await
+    }
+
+    async fn change_user_tx(&self, ctx: &Principal, user_id: &str, roles: Option<&RoleSet>, status: Option<&str>) -> Result<user::Model> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
+        // Authority is live (SPEC §2.9): an admin demoted or deactivated by a write that
+        // committed while this request was in flight no longer changes anyone.
+        let me = crate::lookup::user_by_id(&tx, &ctx.user_id).await?;
+        if !me.is_some_and(|m| m.status == USER_ACTIVE && RoleSet::from_storage(&m.roles).contains(Role::Admin)) {
+            return Err(Error::Forbidden("only an ADMIN of your organization may do this".into()));
+        }
         let u = accord_db::scoped(user::Entity::find_by_id(user_id.to_owned()), user::Column::TenantId, ctx)
             .one(&tx)
             .await?

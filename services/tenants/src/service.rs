@@ -7,14 +7,14 @@ use accord_db::store::Store;
 use accord_kernel::{Actor, Principal, RoleSet, SharedClock, TenantKind};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Everything the tenants service needs, passed in explicitly (no globals). Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Tenants {
     /// The database.
-    pub db: DatabaseConnection,
+    pub db: accord_db::Db,
     /// Shared counters (rate limits).
     pub store: Store,
     /// The clock.
@@ -120,8 +120,7 @@ impl Tenants {
     /// # Errors
     /// On database failure.
     pub async fn tenants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, tenant::Model>> {
-        let rows = tenant::Entity::find().filter(tenant::Column::Id.is_in(ids.iter().cloned())).all(&self.db).await?;
-        Ok(rows.into_iter().map(|t| (t.id.clone(), t)).collect())
+        crate::lookup::tenants_by_ids(&self.db, ids).await
     }
 }
 

@@ -84,6 +84,10 @@ impl Tenants {
     /// # Errors
     /// `NotFound`; `Conflict` when already revoked.
     pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
+        accord_db::retrying("revoke_api_token", || self.revoke_api_token_tx(ctx, id)).await
+    }
+
+    async fn revoke_api_token_tx(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
         let tok = accord_db::scoped(api_token::Entity::find_by_id(id.to_owned()), api_token::Column::TenantId, ctx)
             .one(&self.db)
             .await?

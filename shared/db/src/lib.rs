@@ -35,7 +35,7 @@ impl Classify for DbError {
 ///
 /// # Errors
 /// When the database cannot be reached or the data dir cannot be created.
-pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError> {
+pub async fn connect(settings: &Settings) -> Result<Db, DbError> {
     let url = match &settings.database_url {
         Some(u) => u.expose_secret().to_owned(),
         None => {
@@ -43,32 +43,123 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError>
             format!("sqlite://{}?mode=rwc", settings.sqlite_path().display())
         }
     };
-    let sqlite = url.starts_with("sqlite:");
-    let mut opts = ConnectOptions::new(url);
-    opts.max_connections(if sqlite { 8 } else { 16 })
-        .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
-    if sqlite {
-        opts.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(10)).foreign_keys(true)
-        });
-    }
-    Ok(Database::connect(opts).await?)
+    Db::open(&url).await
 }
 
-/// Begins a write transaction. On SQLite it takes the write lock at `BEGIN` (IMMEDIATE), so two
-/// concurrent writers queue instead of failing when they upgrade from reading to writing.
+/// Pool sizes and waits (docs/concurrency.md explains them).
+const PG_READERS: u32 = 16;
+const PG_WRITERS: u32 = 2;
+const SQLITE_READERS: u32 = 8;
+/// How long a caller waits for a pooled connection to read with.
+const READ_ACQUIRE: Duration = Duration::from_secs(5);
+/// How long a writer waits for its turn: for the writer pool in this process, and on SQLite for
+/// the file lock held by another process (e.g. `accord jobs run` beside `accord serve`).
+const WRITE_WAIT: Duration = Duration::from_secs(30);
+
+/// The database: a pool for reads and a small pool for write transactions ([`begin`]). Writers
+/// queue for the writer pool in arrival order without holding a reader connection, so a crowd
+/// of writers never starves reads (docs/concurrency.md): on SQLite the writer pool is the one
+/// connection allowed to write; on PostgreSQL every write transaction also takes the
+/// audit-chain head row first. Cheap to clone; dereferences to the read pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects to a `sqlite:` or `postgres:` URL.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub async fn open(url: &str) -> Result<Self, DbError> {
+        let sqlite = url.starts_with("sqlite:");
+        let pool = |max: u32, wait: Duration| {
+            let mut o = ConnectOptions::new(url.to_owned());
+            o.max_connections(max).min_connections(1).connect_timeout(Duration::from_secs(5)).acquire_timeout(wait).sqlx_logging(false);
+            if sqlite {
+                o.map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal).busy_timeout(WRITE_WAIT).foreign_keys(true)
+                });
+            }
+            o
+        };
+        let (readers, writers) = if sqlite { (SQLITE_READERS, 1) } else { (PG_READERS, PG_WRITERS) };
+        let write = Database::connect(pool(writers, WRITE_WAIT)).await?;
+        let read = Database::connect(pool(readers, READ_ACQUIRE)).await?;
+        Ok(Self { read, write })
+    }
+
+    /// The read pool (what `Deref` gives).
+    #[must_use]
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    /// Calls `f` for every statement executed, on reads and writes alike (statement counters).
+    pub fn set_metric_callback<F>(&mut self, f: F)
+    where
+        F: Fn(&sea_orm::metric::Info<'_>) + Send + Sync + 'static,
+    {
+        let f = std::sync::Arc::new(f);
+        let g = f.clone();
+        self.read.set_metric_callback(move |i| f(i));
+        self.write.set_metric_callback(move |i| g(i));
+    }
+
+    /// Closes both pools.
+    ///
+    /// # Errors
+    /// When closing fails.
+    pub async fn close(self) -> Result<(), DbError> {
+        self.write.close().await?;
+        self.read.close().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = DatabaseConnection;
+    fn deref(&self) -> &DatabaseConnection {
+        &self.read
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.read.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.read.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.read.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.read.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.read.query_all_raw(stmt).await
+    }
+}
+
+/// Begins a write transaction, taking the first lock of the one lock order
+/// (docs/concurrency.md): on SQLite the writer connection and the file's write lock at `BEGIN`
+/// (IMMEDIATE); on PostgreSQL the audit-chain head row, which every write transaction takes
+/// first and holds to its end, so write transactions never wait for each other in two orders
+/// (no deadlock) and each one reads what the one before it committed.
 ///
 /// # Errors
 /// When the database cannot start a transaction.
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbError> {
-    let opts = TransactionOptions {
-        sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    };
-    Ok(db.begin_with_options(opts).await?)
+pub async fn begin(db: &Db) -> Result<DatabaseTransaction, DbError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        let opts = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..TransactionOptions::default() };
+        return Ok(db.write.begin_with_options(opts).await?);
+    }
+    let tx = db.write.begin().await?;
+    tx.execute_unprepared("UPDATE audit_chain SET seq = seq WHERE id = 1").await?;
+    Ok(tx)
 }
 
 /// Restricts a query on a tenant-owned table to the caller's tenant. Every tenant-owned query
@@ -106,4 +197,71 @@ pub async fn record_change(
     }
     audit::record(tx, now, entry).await?;
     Ok(())
+}
+
+/// How many times a write use case runs when the database aborts it as a serialization
+/// failure, a deadlock or a busy file (docs/concurrency.md).
+pub const WRITE_ATTEMPTS: u32 = 5;
+
+/// Whether `e` is a failure that running the same transaction again can cure: PostgreSQL
+/// serialization failures (`40001`) and deadlocks (`40P01`), SQLite's busy and locked file
+/// (another process held the write lock longer than the busy timeout).
+#[must_use]
+pub fn is_transient(e: &DbErr) -> bool {
+    let (DbErr::Exec(sea_orm::RuntimeErr::SqlxError(se))
+    | DbErr::Query(sea_orm::RuntimeErr::SqlxError(se))
+    | DbErr::Conn(sea_orm::RuntimeErr::SqlxError(se))) = e
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(d) = se.as_ref() else { return false };
+    let Some(code) = d.code() else { return false };
+    matches!(code.as_ref(), "40001" | "40P01") || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
+/// Whether `e` or any error in its cause chain is [transient](is_transient).
+#[must_use]
+pub fn is_transient_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(db) = err.downcast_ref::<DbErr>()
+            && is_transient(db)
+        {
+            return true;
+        }
+        if let Some(db) = err.downcast_ref::<DbError>()
+            && is_transient(&db.0)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// Runs a write use case, again (up to [`WRITE_ATTEMPTS`] times in all, after a short jittered
+/// pause) when the database aborted it with a [transient](is_transient_error) failure. Each run
+/// must be a whole transaction, so a retried run starts from committed state; callers never
+/// see a deadlock or a serialization failure unless every attempt hit one.
+///
+/// # Errors
+/// The use case's own error, or the last transient one.
+pub async fn retrying<T, E, F, Fut>(what: &str, mut run: F) -> Result<T, E>
+where
+    E: std::error::Error + 'static,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut attempt = 1;
+    loop {
+        match run().await {
+            Err(e) if attempt < WRITE_ATTEMPTS && is_transient_error(&e) => {
+                let pause = 5u64 * (1 << attempt) + u64::from(uuid::Uuid::new_v4().as_u128() as u8 % 20);
+                tracing::info!(what, attempt, pause_ms = pause, "write transaction aborted by the database; retrying");
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }

@@ -8,7 +8,7 @@
 use accord_gateway::{AppState, Application};
 use accord_kernel::FixedClock;
 use accord_kernel::config::Settings;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -123,7 +123,7 @@ impl TestApp {
 
     /// The database.
     #[must_use]
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &accord_db::Db {
         &self.state.db
     }
 

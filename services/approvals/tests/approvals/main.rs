@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod atomicity;
+mod concurrency;
+mod decision_time;
 mod isolation;
 mod lifecycle;
 mod n_plus_one;

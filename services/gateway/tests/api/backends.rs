@@ -20,7 +20,7 @@ async fn ci_runs_the_suite_on_postgres_and_redis_when_required() {
 #[tokio::test]
 async fn migrations_run_down_and_up_again() {
     let app = spawn_app().await;
-    let db = app.db();
+    let db = app.db().reader();
     Migrator::down(db, None).await.unwrap();
     assert!(Migrator::get_applied_migrations(db).await.unwrap().is_empty());
     Migrator::up(db, None).await.unwrap();

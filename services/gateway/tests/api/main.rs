@@ -10,6 +10,7 @@ mod demo;
 mod invitations;
 mod ops;
 mod process;
+mod races;
 mod schema;
 mod tokens;
 mod validation;
