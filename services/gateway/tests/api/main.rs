@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod backends;
 mod demo;
+mod free_text;
 mod invitations;
 mod ops;
 mod process;
