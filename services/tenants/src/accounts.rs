@@ -6,6 +6,7 @@ use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
 use accord_db::audit::{self, AuditEntry};
+use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
 use accord_kernel::error::field_error;
 use accord_kernel::{Actor, Principal, Role, RoleSet};
 use chrono::Duration;
@@ -14,12 +15,18 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde_json::json;
 use std::time::Duration as StdDuration;
 
-/// Failed logins allowed per email within the window; the next attempt is refused.
-pub const LOGIN_FAILURES_PER_EMAIL: u64 = 5;
-/// Failed logins allowed per client address within the window.
+/// Failed logins allowed per email (SPEC §2.8) before attempts must wait out a back-off.
+pub const LOGIN_FAILURES_PER_EMAIL: u64 = 10;
+/// Failed logins allowed per client address before attempts from it must wait out a back-off.
 pub const LOGIN_FAILURES_PER_IP: u64 = 50;
-/// The rate-limit window.
+/// An email or address with no failed login for this long starts again from zero.
 pub const LOGIN_WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
+/// How login attempts are throttled, per email and per client address: the limit's attempts
+/// go ahead at once, then each further one only 1 s, 2 s, 4 s … (at most 5 minutes) after the
+/// previous counted attempt. A stranger guessing at a named approver's account therefore
+/// costs them at most a few minutes' wait, never a lock-out.
+pub const LOGIN_THROTTLE: ThrottlePolicy =
+    ThrottlePolicy { window: LOGIN_WINDOW, base_backoff: StdDuration::from_secs(1), max_backoff: StdDuration::from_secs(5 * 60) };
 /// How long an invitation stays valid.
 pub const INVITATION_DAYS: i64 = 7;
 
@@ -90,42 +97,41 @@ impl Tenants {
     }
 
     /// Password login. Wrong password and unknown email answer identically (same message,
-    /// comparable time). More than [`LOGIN_FAILURES_PER_EMAIL`] attempts for one email, or
-    /// [`LOGIN_FAILURES_PER_IP`] failures from one address, within [`LOGIN_WINDOW`] are refused
-    /// — across replicas when the store is Redis.
+    /// comparable time). Every attempt is counted as a failure *before* the password is checked
+    /// (atomically, in the shared store: across replicas when it is Redis), so parallel guesses
+    /// cannot pass the limit: after [`LOGIN_FAILURES_PER_EMAIL`] failures for one email, or
+    /// [`LOGIN_FAILURES_PER_IP`] from one address, further attempts answer `RateLimited`
+    /// without checking the password until the back-off of [`LOGIN_THROTTLE`] has passed. A
+    /// success clears the email's count and gives back the address's attempt.
     ///
     /// # Errors
     /// `BadCredentials`, `RateLimited`, or `Internal`.
     pub async fn login(&self, email: &str, password: &str, client_ip: Option<&str>) -> Result<Session> {
         let normalized = email.trim().to_lowercase();
-        let email_key = format!("login:email:{}", token_hash(&normalized));
-        let ip_key = client_ip.map(|ip| format!("login:ip:{ip}"));
-        if let Some(k) = &ip_key
-            && self.store.count(k).await? >= LOGIN_FAILURES_PER_IP
-        {
-            return Err(Error::RateLimited);
+        let email_key = format!("login:throttle:email:{}", token_hash(&normalized));
+        let ip_key = client_ip.map(|ip| format!("login:throttle:ip:{ip}"));
+        let mut keys = vec![ThrottleKey { key: &email_key, max: LOGIN_FAILURES_PER_EMAIL }];
+        if let Some(k) = &ip_key {
+            keys.push(ThrottleKey { key: k, max: LOGIN_FAILURES_PER_IP });
         }
-        // Counting the attempt before checking it makes the limit exact under concurrency.
-        if self.store.incr(&email_key, LOGIN_WINDOW).await? > LOGIN_FAILURES_PER_EMAIL {
-            return Err(Error::RateLimited);
+        if let Throttle::Refused { retry_after } = self.store.throttle(&keys, LOGIN_THROTTLE, self.clock.now().timestamp_millis()).await? {
+            return Err(Error::RateLimited { retry_after_secs: retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0) });
         }
         let found = user::Entity::find().filter(user::Column::Email.eq(normalized)).one(&self.db).await?;
         let hash = found.as_ref().map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let ok = verify_secret(hash, password.to_owned()).await;
         let user = match found {
             Some(u) if ok && u.status == USER_ACTIVE => u,
-            _ => {
-                if let Some(k) = &ip_key {
-                    self.store.incr(k, LOGIN_WINDOW).await?;
-                }
-                return Err(Error::BadCredentials);
-            }
+            _ => return Err(Error::BadCredentials),
         };
         let t = tenant::Entity::find_by_id(user.tenant_id.clone()).one(&self.db).await?;
         if t.is_none_or(|t| t.status != TENANT_ACTIVE) {
             return Err(Error::BadCredentials);
         }
         self.store.delete(&email_key).await?;
+        if let Some(k) = &ip_key {
+            self.store.refund(k).await?;
+        }
         let token = self.sessions.issue(&user.id, &user.tenant_id, user.session_version, self.clock.now())?;
         Ok(Session { token, user })
     }
