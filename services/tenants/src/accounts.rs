@@ -160,6 +160,7 @@ impl Tenants {
             expires_at: Set(now + Duration::days(INVITATION_DAYS)),
             accepted_at: Set(None),
             created_at: Set(now),
+            revoked_at: Set(None),
         }
         .insert(&tx)
         .await?;

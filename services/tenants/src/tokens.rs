@@ -58,6 +58,7 @@ impl Tenants {
             last_used_at: Set(None),
             revoked_at: Set(None),
             created_at: Set(now),
+            parent_token_id: Set(None),
         }
         .insert(&tx)
         .await?;
