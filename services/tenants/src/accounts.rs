@@ -4,6 +4,7 @@ use crate::credentials::{INVITATION_PREFIX, hash_secret, new_token, token_hash, 
 use crate::domain::{Email, Password, roles, slugify, text};
 use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
+use crate::invitations::{inviter_still_admin, is_open};
 use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
@@ -182,11 +183,12 @@ impl Tenants {
     }
 
     /// Accepts an invitation: creates the user with the invited roles and logs them in. An
-    /// invitation works once, and not after it expires.
+    /// invitation works once, and not after it expires, is revoked, or its inviter is no longer
+    /// an active ADMIN of the organization (SPEC §2.9).
     ///
     /// # Errors
-    /// `Invalid` naming the field (including an unknown, used or expired token); `Conflict` when
-    /// the email got an account meanwhile.
+    /// `Invalid` naming the field (including an unknown, used, expired, revoked or void token,
+    /// all with the same message); `Conflict` when the email got an account meanwhile.
     pub async fn accept_invitation(&self, token: &str, name: &str, password: &str) -> Result<Session> {
         let name = text("name", name, 200).map_err(Error::Invalid)?;
         let password = Password::parse("password", password).map_err(Error::Invalid)?;
@@ -197,7 +199,7 @@ impl Tenants {
             .one(&self.db)
             .await?
             .ok_or_else(invalid)?;
-        if inv.accepted_at.is_some() || inv.expires_at <= now {
+        if !is_open(&inv, now) || !inviter_still_admin(&self.db, &inv).await? {
             return Err(invalid());
         }
         let hash = hash_secret(password.expose().to_owned()).await?;
@@ -208,9 +210,11 @@ impl Tenants {
             .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
             .filter(invitation::Column::Id.eq(inv.id.clone()))
             .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
             .exec(&tx)
             .await?;
-        if claimed.rows_affected != 1 {
+        // Checked again inside the transaction: the inviter may have lost ADMIN meanwhile.
+        if claimed.rows_affected != 1 || !inviter_still_admin(&tx, &inv).await? {
             return Err(invalid());
         }
         ensure_email_free(&tx, &email).await?;
