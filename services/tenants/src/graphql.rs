@@ -363,6 +363,14 @@ impl TenantsMutation {
         Ok(ApiTokenPayload { token, api_token: tok.into() })
     }
 
+    /// Ends the session this request came with (only it: your other sessions keep working).
+    /// An API token cannot log out: revoke it with `revokeApiToken`.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let p = principal(ctx)?;
+        service::<Tenants>(ctx)?.logout(p).await.gql(ctx)?;
+        Ok(true)
+    }
+
     /// Revokes an API token (its owner, or an ADMIN).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken> {
         let p = principal(ctx)?;

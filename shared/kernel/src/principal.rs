@@ -1,5 +1,6 @@
 //! Who is calling: the tenant, the roles, and the actor recorded in the audit trail.
 
+use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
 
@@ -209,6 +210,18 @@ pub struct Principal {
     pub roles: RoleSet,
     /// What the audit trail records.
     pub actor: Actor,
+    /// The session the call came with; `None` for API tokens (and for callers that are not
+    /// people). `logout` ends exactly this session.
+    pub session: Option<SessionRef>,
+}
+
+/// A session JWT, as far as ending it needs: its id and when it would expire anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRef {
+    /// The JWT's `jti`.
+    pub id: String,
+    /// Its `exp`: after this, remembering that it ended is pointless.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The name ARCHITECTURE.md uses for the caller's context.

@@ -9,6 +9,7 @@ mod backends;
 mod demo;
 mod free_text;
 mod invitations;
+mod logout;
 mod ops;
 mod process;
 mod schema;
