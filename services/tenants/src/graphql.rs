@@ -350,7 +350,9 @@ impl TenantsMutation {
         Ok(service::<Tenants>(ctx)?.accept_invitation(&token, &name, &password).await.gql(ctx)?.into())
     }
 
-    /// Mints an API token (1–365 days; roles default to, and may not exceed, yours).
+    /// Mints an API token (1–365 days; roles default to yours and may not exceed what you hold
+    /// or, as an ADMIN, imply for your organization's kind). Minted with an API token, it expires
+    /// no later than that token and is revoked with it.
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
@@ -371,7 +373,7 @@ impl TenantsMutation {
         Ok(true)
     }
 
-    /// Revokes an API token (its owner, or an ADMIN).
+    /// Revokes an API token (its owner, or an ADMIN), and every token minted with it.
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken> {
         let p = principal(ctx)?;
         Ok(service::<Tenants>(ctx)?.revoke_api_token(p, &id).await.gql(ctx)?.into())

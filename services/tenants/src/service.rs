@@ -60,7 +60,9 @@ impl Tenants {
     /// Resolves a bearer credential — an API token (`acc_pat_…`) or a session JWT — into the
     /// caller. Sessions stop working the moment their user is deactivated or their roles
     /// change, or they log out; tokens when revoked, expired, or their owner is deactivated. A
-    /// token's roles are intersected with its owner's current roles.
+    /// token's roles are intersected with the roles its owner currently holds or implies
+    /// ([`RoleSet::implied`]: an ADMIN's AUDITOR-only token keeps AUDITOR only while its owner
+    /// is an ADMIN or an AUDITOR).
     ///
     /// # Errors
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
@@ -86,9 +88,10 @@ impl Tenants {
                     .exec(&self.db)
                     .await?;
             }
-            let roles = RoleSet::from_storage(&tok.roles).intersect(&RoleSet::from_storage(&owner.roles));
+            let kind = kind_of(&t);
+            let roles = RoleSet::from_storage(&tok.roles).intersect(&RoleSet::from_storage(&owner.roles).implied(kind));
             return Ok(Principal {
-                tenant_kind: kind_of(&t),
+                tenant_kind: kind,
                 tenant_id: t.id,
                 user_id: owner.id.clone(),
                 roles,
