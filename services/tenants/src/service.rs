@@ -168,7 +168,9 @@ impl Tenants {
     /// # Errors
     /// On database failure.
     pub async fn forget_expired_session_ends(&self, now: DateTime<Utc>) -> Result<u64> {
-        let res = revoked_session::Entity::delete_many().filter(revoked_session::Column::ExpiresAt.lte(now)).exec(&self.db).await?;
+        let tx = accord_db::begin(&self.db).await?;
+        let res = revoked_session::Entity::delete_many().filter(revoked_session::Column::ExpiresAt.lte(now)).exec(&tx).await?;
+        tx.commit().await?;
         Ok(res.rows_affected)
     }
 
