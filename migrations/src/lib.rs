@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_registry;
 mod m20261128_000003_approvals;
+mod m20261202_000001_live_authority;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_registry::Migration),
             Box::new(m20261128_000003_approvals::Migration),
+            Box::new(m20261202_000001_live_authority::Migration),
         ]
     }
 }

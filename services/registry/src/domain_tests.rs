@@ -118,6 +118,22 @@ fn texts_are_bounded_and_blank_optionals_count_as_absent() {
 }
 
 #[test]
+fn every_displayed_field_refuses_invisible_and_direction_changing_characters() {
+    for (field, mutate) in [
+        ("name", Box::new(|a: &mut NewApp| a.name = "Glucose\u{202E}yraiD".into()) as Box<dyn Fn(&mut NewApp)>),
+        ("description", Box::new(|a: &mut NewApp| a.description = Some("safe\u{200B}".into()))),
+        ("purpose", Box::new(|a: &mut NewApp| a.purpose = "\u{2066}treatment".into())),
+        ("businessOwnerEmail", Box::new(|a: &mut NewApp| a.business_owner_email = "owner\u{200D}@example.com".into())),
+        ("redirectUris[0]", Box::new(|a: &mut NewApp| a.redirect_uris = Some(vec!["https://diary.example.com/\u{202E}cb".into()]))),
+    ] {
+        let mut b = app(AppKind::ProviderFacing);
+        mutate(&mut b);
+        let e = AppSpec::parse(&b).unwrap_err();
+        assert!(e.starts_with(&format!("{field}: must not contain invisible or direction-changing characters")), "{field}: {e}");
+    }
+}
+
+#[test]
 fn a_patch_changes_only_the_given_fields_and_null_clears() {
     let mut current = app(AppKind::ProviderFacing);
     current.description = Some("old".into());

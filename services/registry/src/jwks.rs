@@ -84,7 +84,7 @@ fn check_key<'a>(field: &str, key: &'a Value) -> Result<&'a str, String> {
         ));
     }
     let kid = string(k, "kid").filter(|s| !s.trim().is_empty()).ok_or_else(|| field_error(&format!("{field}.kid"), "is required"))?;
-    if kid.chars().count() > 200 || kid.chars().any(char::is_control) {
+    if kid.chars().count() > 200 || kid.chars().any(|c| c.is_control() || accord_kernel::text::is_invisible(c)) {
         return Err(field_error(&format!("{field}.kid"), "must be at most 200 printable characters"));
     }
     if let Some(u) = k.get("use")

@@ -45,6 +45,7 @@ impl WebUrl {
         if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
             return bad("must not contain spaces, control characters or backslashes");
         }
+        accord_kernel::text::visible(field, s)?;
         let lower = s.to_ascii_lowercase();
         let https_only = transport == Transport::HttpsOnly;
         let http_hint = if https_only { "must use https" } else { "must use https (http only for localhost)" };

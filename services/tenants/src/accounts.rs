@@ -4,8 +4,10 @@ use crate::credentials::{INVITATION_PREFIX, hash_secret, new_token, token_hash, 
 use crate::domain::{Email, Password, roles, slugify, text};
 use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
+use crate::invitations::{inviter_still_admin, is_open};
 use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
 use accord_db::audit::{self, AuditEntry};
+use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
 use accord_kernel::error::field_error;
 use accord_kernel::{Actor, Principal, Role, RoleSet};
 use chrono::Duration;
@@ -14,12 +16,18 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde_json::json;
 use std::time::Duration as StdDuration;
 
-/// Failed logins allowed per email within the window; the next attempt is refused.
-pub const LOGIN_FAILURES_PER_EMAIL: u64 = 5;
-/// Failed logins allowed per client address within the window.
+/// Failed logins allowed per email (SPEC §2.8) before attempts must wait out a back-off.
+pub const LOGIN_FAILURES_PER_EMAIL: u64 = 10;
+/// Failed logins allowed per client address before attempts from it must wait out a back-off.
 pub const LOGIN_FAILURES_PER_IP: u64 = 50;
-/// The rate-limit window.
+/// An email or address with no failed login for this long starts again from zero.
 pub const LOGIN_WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
+/// How login attempts are throttled, per email and per client address: the limit's attempts
+/// go ahead at once, then each further one only 1 s, 2 s, 4 s … (at most 5 minutes) after the
+/// previous counted attempt. A stranger guessing at a named approver's account therefore
+/// costs them at most a few minutes' wait, never a lock-out.
+pub const LOGIN_THROTTLE: ThrottlePolicy =
+    ThrottlePolicy { window: LOGIN_WINDOW, base_backoff: StdDuration::from_secs(1), max_backoff: StdDuration::from_secs(5 * 60) };
 /// How long an invitation stays valid.
 pub const INVITATION_DAYS: i64 = 7;
 
@@ -97,42 +105,41 @@ impl Tenants {
     }
 
     /// Password login. Wrong password and unknown email answer identically (same message,
-    /// comparable time). More than [`LOGIN_FAILURES_PER_EMAIL`] attempts for one email, or
-    /// [`LOGIN_FAILURES_PER_IP`] failures from one address, within [`LOGIN_WINDOW`] are refused
-    /// — across replicas when the store is Redis.
+    /// comparable time). Every attempt is counted as a failure *before* the password is checked
+    /// (atomically, in the shared store: across replicas when it is Redis), so parallel guesses
+    /// cannot pass the limit: after [`LOGIN_FAILURES_PER_EMAIL`] failures for one email, or
+    /// [`LOGIN_FAILURES_PER_IP`] from one address, further attempts answer `RateLimited`
+    /// without checking the password until the back-off of [`LOGIN_THROTTLE`] has passed. A
+    /// success clears the email's count and gives back the address's attempt.
     ///
     /// # Errors
     /// `BadCredentials`, `RateLimited`, or `Internal`.
     pub async fn login(&self, email: &str, password: &str, client_ip: Option<&str>) -> Result<Session> {
         let normalized = email.trim().to_lowercase();
-        let email_key = format!("login:email:{}", token_hash(&normalized));
-        let ip_key = client_ip.map(|ip| format!("login:ip:{ip}"));
-        if let Some(k) = &ip_key
-            && self.store.count(k).await? >= LOGIN_FAILURES_PER_IP
-        {
-            return Err(Error::RateLimited);
+        let email_key = format!("login:throttle:email:{}", token_hash(&normalized));
+        let ip_key = client_ip.map(|ip| format!("login:throttle:ip:{ip}"));
+        let mut keys = vec![ThrottleKey { key: &email_key, max: LOGIN_FAILURES_PER_EMAIL }];
+        if let Some(k) = &ip_key {
+            keys.push(ThrottleKey { key: k, max: LOGIN_FAILURES_PER_IP });
         }
-        // Counting the attempt before checking it makes the limit exact under concurrency.
-        if self.store.incr(&email_key, LOGIN_WINDOW).await? > LOGIN_FAILURES_PER_EMAIL {
-            return Err(Error::RateLimited);
+        if let Throttle::Refused { retry_after } = self.store.throttle(&keys, LOGIN_THROTTLE, self.clock.now().timestamp_millis()).await? {
+            return Err(Error::RateLimited { retry_after_secs: retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0) });
         }
         let found = user::Entity::find().filter(user::Column::Email.eq(normalized)).one(&self.db).await?;
         let hash = found.as_ref().map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let ok = verify_secret(hash, password.to_owned()).await;
         let user = match found {
             Some(u) if ok && u.status == USER_ACTIVE => u,
-            _ => {
-                if let Some(k) = &ip_key {
-                    self.store.incr(k, LOGIN_WINDOW).await?;
-                }
-                return Err(Error::BadCredentials);
-            }
+            _ => return Err(Error::BadCredentials),
         };
         let t = tenant::Entity::find_by_id(user.tenant_id.clone()).one(&self.db).await?;
         if t.is_none_or(|t| t.status != TENANT_ACTIVE) {
             return Err(Error::BadCredentials);
         }
         self.store.delete(&email_key).await?;
+        if let Some(k) = &ip_key {
+            self.store.refund(k).await?;
+        }
         let token = self.sessions.issue(&user.id, &user.tenant_id, user.session_version, self.clock.now())?;
         Ok(Session { token, user })
     }
@@ -144,6 +151,10 @@ impl Tenants {
     /// `Forbidden` for non-admins; `Invalid` naming the field; `Conflict` when the email
     /// already has an account.
     pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
+        accord_db::retrying("invite", || self.invite_tx(ctx, email, wanted)).await
+    }
+
+    async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
         require_admin(ctx)?;
         let email = Email::parse("email", email).map_err(Error::Invalid)?;
         let role_set = roles("roles", wanted).map_err(Error::Invalid)?;
@@ -161,6 +172,7 @@ impl Tenants {
             expires_at: Set(now + Duration::days(INVITATION_DAYS)),
             accepted_at: Set(None),
             created_at: Set(now),
+            revoked_at: Set(None),
         }
         .insert(&tx)
         .await?;
@@ -182,12 +194,17 @@ impl Tenants {
     }
 
     /// Accepts an invitation: creates the user with the invited roles and logs them in. An
-    /// invitation works once, and not after it expires.
+    /// invitation works once, and not after it expires, is revoked, or its inviter is no longer
+    /// an active ADMIN of the organization (SPEC §2.9).
     ///
     /// # Errors
-    /// `Invalid` naming the field (including an unknown, used or expired token); `Conflict` when
-    /// the email got an account meanwhile.
+    /// `Invalid` naming the field (including an unknown, used, expired, revoked or void token,
+    /// all with the same message); `Conflict` when the email got an account meanwhile.
     pub async fn accept_invitation(&self, token: &str, name: &str, password: &str) -> Result<Session> {
+        accord_db::retrying("accept_invitation", || self.accept_invitation_tx(token, name, password)).await
+    }
+
+    async fn accept_invitation_tx(&self, token: &str, name: &str, password: &str) -> Result<Session> {
         let name = text("name", name, 200).map_err(Error::Invalid)?;
         let password = Password::parse("password", password).map_err(Error::Invalid)?;
         let invalid = || Error::Invalid(field_error("token", "the invitation is unknown, expired or already used"));
@@ -197,7 +214,7 @@ impl Tenants {
             .one(&self.db)
             .await?
             .ok_or_else(invalid)?;
-        if inv.accepted_at.is_some() || inv.expires_at <= now {
+        if !is_open(&inv, now) || !inviter_still_admin(&self.db, &inv).await? {
             return Err(invalid());
         }
         let hash = hash_secret(password.expose().to_owned()).await?;
@@ -208,9 +225,11 @@ impl Tenants {
             .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
             .filter(invitation::Column::Id.eq(inv.id.clone()))
             .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
             .exec(&tx)
             .await?;
-        if claimed.rows_affected != 1 {
+        // Checked again inside the transaction: the inviter may have lost ADMIN meanwhile.
+        if claimed.rows_affected != 1 || !inviter_still_admin(&tx, &inv).await? {
             return Err(invalid());
         }
         ensure_email_free(&tx, &email).await?;

@@ -31,6 +31,8 @@ impl Email {
         if s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c)) {
             return bad("is not an email address (contains a character not allowed)");
         }
+        // Addresses are shown to approvers (app owners): nothing invisible or direction-changing.
+        accord_kernel::text::visible(field, &s)?;
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
             return bad("is not an email address (the domain needs a dot, like example.org)");
@@ -118,7 +120,17 @@ mod tests {
     #[test]
     fn emails_are_normalized_and_bad_ones_name_the_field() {
         assert_eq!(Email::parse("email", "  Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org", "ada@-x.org"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@@example.org",
+            "ada@-x.org",
+            "ada\u{202E}@example.org",
+        ] {
             let e = Email::parse("email", bad).unwrap_err();
             assert!(e.starts_with("email: "), "{bad}: {e}");
         }

@@ -49,7 +49,7 @@ pub mod user {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Pending and used invitations.
+/// Pending, used and revoked invitations.
 pub mod invitation {
     use sea_orm::entity::prelude::*;
 
@@ -68,6 +68,7 @@ pub mod invitation {
         pub expires_at: DateTimeUtc,
         pub accepted_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
     }
 
     impl ActiveModelBehavior for ActiveModel {}
@@ -93,6 +94,30 @@ pub mod api_token {
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        /// The token that minted this one (when created with a token, not a session): revoking
+        /// the parent revokes it too.
+        pub parent_token_id: Option<String>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Sessions ended by `logout`, remembered until they would have expired anyway.
+pub mod revoked_session {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "revoked_sessions")]
+    pub struct Model {
+        /// The session JWT's `jti`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub jti: String,
+        pub user_id: String,
+        pub tenant_id: String,
+        /// The session's own expiry: after it, the row can go.
+        pub expires_at: DateTimeUtc,
+        pub revoked_at: DateTimeUtc,
     }
 
     impl ActiveModelBehavior for ActiveModel {}

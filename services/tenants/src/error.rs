@@ -24,9 +24,12 @@ pub enum Error {
     /// The state does not allow it.
     #[error("{0}")]
     Conflict(String),
-    /// Too many failed attempts.
-    #[error("too many failed attempts; try again in a few minutes")]
-    RateLimited,
+    /// Too many failed attempts; the next one may go ahead after this many seconds.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until an attempt is allowed again.
+        retry_after_secs: u64,
+    },
     /// A database failure.
     #[error("internal error")]
     Db(#[from] sea_orm::DbErr),
@@ -52,7 +55,7 @@ impl Classify for Error {
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
-            Error::RateLimited => ErrorKind::RateLimited,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
             Error::Db(_) | Error::Store(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -122,19 +122,25 @@ impl From<Session> for AuthPayload {
     }
 }
 
-/// An invitation; its token is shown once, here.
+/// An invitation. Its token is shown once, by `inviteUser`; everywhere else it is null (only
+/// its hash is kept, so it cannot be shown again).
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Invitation {
     /// Its id.
     pub id: ID,
-    /// The single-use token to pass to `acceptInvitation`.
-    pub token: String,
+    /// The single-use token to pass to `acceptInvitation`: set only in `inviteUser`'s answer.
+    pub token: Option<String>,
     /// Who is invited.
     pub email: String,
     /// The roles they will have.
     pub roles: Vec<Role>,
-    /// When it stops working.
+    /// When it stops working (it also stops when revoked, or when its inviter is no longer an
+    /// active ADMIN).
     pub expires_at: DateTime<Utc>,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// An API token (never its secret after creation).
@@ -273,6 +279,16 @@ impl TenantsQuery {
         Ok(connection(rows.map(ApiToken::from), |t| t.id.to_string(), given))
     }
 
+    /// The open invitations of the caller's organization, newest first (ADMIN): not accepted,
+    /// not revoked, not expired, from an inviter who is still an active ADMIN.
+    async fn invitations(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Invitation>> {
+        let p = principal(ctx)?;
+        let given = after.is_some();
+        let page = PageRequest::parse(first, after).gql(ctx)?;
+        let rows = service::<Tenants>(ctx)?.invitations(p, &page).await.gql(ctx)?;
+        Ok(connection(rows.map(|m| Invitation::from_model(m, None)), |i| i.id.to_string(), given))
+    }
+
     /// The audit trail of the caller's organization, newest first (ADMIN, AUDITOR).
     async fn audit_events(
         &self,
@@ -319,7 +335,14 @@ impl TenantsMutation {
     async fn invite_user(&self, ctx: &Context<'_>, email: String, roles: Vec<Role>) -> Result<Invitation> {
         let p = principal(ctx)?;
         let (inv, token) = service::<Tenants>(ctx)?.invite(p, &email, &roles).await.gql(ctx)?;
-        Ok(Invitation::from_model(inv, token))
+        Ok(Invitation::from_model(inv, Some(token)))
+    }
+
+    /// Revokes an open invitation of your organization (ADMIN); an accepted or already revoked
+    /// one answers CONFLICT.
+    async fn revoke_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<Invitation> {
+        let p = principal(ctx)?;
+        Ok(Invitation::from_model(service::<Tenants>(ctx)?.revoke_invitation(p, &id).await.gql(ctx)?, None))
     }
 
     /// Joins an organization with an invitation token, and logs you in.
@@ -327,7 +350,9 @@ impl TenantsMutation {
         Ok(service::<Tenants>(ctx)?.accept_invitation(&token, &name, &password).await.gql(ctx)?.into())
     }
 
-    /// Mints an API token (1–365 days; roles default to, and may not exceed, yours).
+    /// Mints an API token (1–365 days; roles default to yours and may not exceed what you hold
+    /// or, as an ADMIN, imply for your organization's kind). Minted with an API token, it expires
+    /// no later than that token and is revoked with it.
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
@@ -340,7 +365,15 @@ impl TenantsMutation {
         Ok(ApiTokenPayload { token, api_token: tok.into() })
     }
 
-    /// Revokes an API token (its owner, or an ADMIN).
+    /// Ends the session this request came with (only it: your other sessions keep working).
+    /// An API token cannot log out: revoke it with `revokeApiToken`.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let p = principal(ctx)?;
+        service::<Tenants>(ctx)?.logout(p).await.gql(ctx)?;
+        Ok(true)
+    }
+
+    /// Revokes an API token (its owner, or an ADMIN), and every token minted with it.
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken> {
         let p = principal(ctx)?;
         Ok(service::<Tenants>(ctx)?.revoke_api_token(p, &id).await.gql(ctx)?.into())
@@ -360,13 +393,15 @@ impl TenantsMutation {
 }
 
 impl Invitation {
-    fn from_model(m: invitation::Model, token: String) -> Self {
+    fn from_model(m: invitation::Model, token: Option<String>) -> Self {
         Self {
             id: m.id.into(),
             token,
             email: m.email,
             roles: RoleSet::from_storage(&m.roles).as_slice().to_vec(),
             expires_at: m.expires_at,
+            created_at: m.created_at,
+            revoked_at: m.revoked_at,
         }
     }
 }

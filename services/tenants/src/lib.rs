@@ -12,6 +12,7 @@ pub mod graphql;
 
 mod accounts;
 mod directory;
+mod invitations;
 pub mod lookup;
 mod service;
 mod tokens;

@@ -1,13 +1,16 @@
 //! The service handle and authentication: turning a bearer credential into a [`Principal`].
 
 use crate::credentials::{API_TOKEN_PREFIX, SessionKeys, token_hash};
-use crate::entities::{api_token, tenant, user};
+use crate::entities::{api_token, revoked_session, tenant, user};
 use crate::error::{Error, Result};
+use accord_db::audit::{self, AuditEntry};
 use accord_db::store::Store;
+use accord_kernel::principal::SessionRef;
 use accord_kernel::{Actor, Principal, RoleSet, SharedClock, TenantKind};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TryInsertResult};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// Everything the tenants service needs, passed in explicitly (no globals). Cheap to clone.
@@ -56,8 +59,10 @@ const LAST_USED_GRANULARITY_SECS: i64 = 60;
 impl Tenants {
     /// Resolves a bearer credential — an API token (`acc_pat_…`) or a session JWT — into the
     /// caller. Sessions stop working the moment their user is deactivated or their roles
-    /// change; tokens when revoked, expired, or their owner is deactivated. A token's roles are
-    /// intersected with its owner's current roles.
+    /// change, or they log out; tokens when revoked, expired, or their owner is deactivated. A
+    /// token's roles are intersected with the roles its owner currently holds or implies
+    /// ([`RoleSet::implied`]: an ADMIN's AUDITOR-only token keeps AUDITOR only while its owner
+    /// is an ADMIN or an AUDITOR).
     ///
     /// # Errors
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
@@ -80,21 +85,29 @@ impl Tenants {
                 api_token::Entity::update_many()
                     .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
                     .filter(api_token::Column::Id.eq(tok.id.clone()))
-                    .exec(&self.db)
+                    // Through the writer pool: a write waits for its turn without holding a
+                    // reader connection (docs/concurrency.md); one statement, unaudited metadata.
+                    .exec(self.db.writer())
                     .await?;
             }
-            let roles = RoleSet::from_storage(&tok.roles).intersect(&RoleSet::from_storage(&owner.roles));
+            let kind = kind_of(&t);
+            let roles = RoleSet::from_storage(&tok.roles).intersect(&RoleSet::from_storage(&owner.roles).implied(kind));
             return Ok(Principal {
-                tenant_kind: kind_of(&t),
+                tenant_kind: kind,
                 tenant_id: t.id,
                 user_id: owner.id.clone(),
                 roles,
                 actor: Actor::ApiToken { token_id: tok.id, user_id: owner.id },
+                session: None,
             });
         }
         let claims = self.sessions.verify(bearer, now)?;
+        let expires_at = DateTime::<Utc>::from_timestamp(claims.exp, 0).ok_or(Error::Unauthenticated)?;
         let (u, t) = self.active_user(&claims.sub).await?;
         if u.session_version != claims.sv || u.tenant_id != claims.tid {
+            return Err(Error::Unauthenticated);
+        }
+        if revoked_session::Entity::find_by_id(claims.jti.clone()).one(&self.db).await?.is_some() {
             return Err(Error::Unauthenticated);
         }
         Ok(Principal {
@@ -103,7 +116,72 @@ impl Tenants {
             user_id: u.id.clone(),
             roles: RoleSet::from_storage(&u.roles),
             actor: Actor::User { user_id: u.id },
+            session: Some(SessionRef { id: claims.jti, expires_at }),
         })
+    }
+
+    /// Ends the caller's session (and only it: the user's other sessions keep working). The end
+    /// is stored in the database, so it holds across restarts and replicas, until the session
+    /// would have expired anyway. Audited as `session.ended`.
+    ///
+    /// # Errors
+    /// `Forbidden` for an API token (those end with `revokeApiToken`); `Unauthenticated` when the
+    /// session was ended meanwhile (a racing logout).
+    pub async fn logout(&self, ctx: &Principal) -> Result<()> {
+        accord_db::retrying("logout", || self.logout_tx(ctx)).await
+    }
+
+    async fn logout_tx(&self, ctx: &Principal) -> Result<()> {
+        let Some(session) = &ctx.session else {
+            return Err(Error::Forbidden(
+                "logout ends a session, and this call came with an API token: end a token with revokeApiToken instead".into(),
+            ));
+        };
+        let now = self.clock.now();
+        let tx = accord_db::begin(&self.db).await?;
+        let row = revoked_session::ActiveModel {
+            jti: Set(session.id.clone()),
+            user_id: Set(ctx.user_id.clone()),
+            tenant_id: Set(ctx.tenant_id.clone()),
+            expires_at: Set(session.expires_at),
+            revoked_at: Set(now),
+        };
+        let inserted = revoked_session::Entity::insert(row).on_conflict_do_nothing().exec_without_returning(&tx).await?;
+        if !matches!(inserted, TryInsertResult::Inserted(1)) {
+            return Err(Error::Unauthenticated);
+        }
+        audit::record(
+            &tx,
+            now,
+            AuditEntry {
+                actor: &ctx.actor,
+                action: "session.ended",
+                target_type: "user",
+                target_id: &ctx.user_id,
+                tenant_ids: vec![ctx.tenant_id.clone()],
+                details: json!({ "sessionId": session.id }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets ended sessions that have expired anyway (their JWTs no longer verify), so the
+    /// table stays as small as the number of sessions ended within one session lifetime. Safe
+    /// to run from any number of replicas at once.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn forget_expired_session_ends(&self, now: DateTime<Utc>) -> Result<u64> {
+        accord_db::retrying("forget_expired_session_ends", || self.forget_expired_session_ends_tx(now)).await
+    }
+
+    async fn forget_expired_session_ends_tx(&self, now: DateTime<Utc>) -> Result<u64> {
+        let tx = accord_db::begin(&self.db).await?;
+        let res = revoked_session::Entity::delete_many().filter(revoked_session::Column::ExpiresAt.lte(now)).exec(&tx).await?;
+        tx.commit().await?;
+        Ok(res.rows_affected)
     }
 
     async fn active_user(&self, user_id: &str) -> Result<(user::Model, tenant::Model)> {

@@ -96,6 +96,13 @@ impl Db {
         &self.read
     }
 
+    /// The writer pool, for a single unaudited statement outside a transaction (bookkeeping such
+    /// as a token's last use); audited changes go through [`begin`].
+    #[must_use]
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
     /// Calls `f` for every statement executed, on reads and writes alike (statement counters).
     pub fn set_metric_callback<F>(&mut self, f: F)
     where

@@ -1,11 +1,11 @@
-//! State that must be shared between replicas: rate-limit counters now; decision caches, locks
-//! and replay caches later. Backed by Redis when `REDIS_URL` is set (so limits hold across
-//! processes), by an in-process map otherwise. Every key is prefixed, so deployments and tests
-//! can share one Redis without seeing each other's keys.
+//! State that must be shared between replicas: rate-limit counters and throttles now; decision
+//! caches, locks and replay caches later. Backed by Redis when `REDIS_URL` is set (so limits
+//! hold across processes), by an in-process map otherwise. Every key is prefixed, so
+//! deployments and tests can share one Redis without seeing each other's keys.
 
 use redis::aio::ConnectionManager;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 /// A store failure. Callers fail closed (a limit that cannot be checked refuses).
@@ -32,7 +32,121 @@ const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 struct Memory {
     counters: HashMap<String, (u64, Instant)>,
     values: HashMap<String, (String, Instant)>,
+    throttles: HashMap<String, Attempts>,
 }
+
+/// A throttle's state: attempts counted, and when the last one was counted (ms, caller's clock).
+#[derive(Debug, Clone, Copy, Default)]
+struct Attempts {
+    n: u64,
+    last_ms: i64,
+}
+
+/// The in-process map forgets idle throttles once it holds this many, so a flood of distinct
+/// keys cannot grow it without bound.
+const MEMORY_THROTTLE_PRUNE_AT: usize = 10_000;
+
+/// How a throttle counts and backs off (the same for every key of one call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// A key with no counted attempt for this long starts again from zero.
+    pub window: Duration,
+    /// The wait after the attempt that reaches a key's maximum; it doubles with every further
+    /// counted attempt.
+    pub base_backoff: Duration,
+    /// The longest wait.
+    pub max_backoff: Duration,
+}
+
+impl ThrottlePolicy {
+    /// The wait after the `n`-th counted attempt of a key whose maximum is `max` (zero below it).
+    #[must_use]
+    pub fn backoff(&self, n: u64, max: u64) -> Duration {
+        if n < max {
+            return Duration::ZERO;
+        }
+        match u32::try_from(n - max) {
+            Ok(doublings) if doublings < 31 => self.base_backoff.saturating_mul(1u32 << doublings).min(self.max_backoff),
+            _ => self.max_backoff,
+        }
+    }
+}
+
+/// One counter an attempt is checked against, and how many attempts it allows before backing off.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleKey<'a> {
+    /// The key (the store adds its prefix).
+    pub key: &'a str,
+    /// Attempts allowed without waiting.
+    pub max: u64,
+}
+
+/// The answer of [`Store::throttle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// The attempt may go ahead; it has been counted.
+    Allowed,
+    /// The attempt must not go ahead; nothing was counted.
+    Refused {
+        /// How long until the next attempt would be allowed.
+        retry_after: Duration,
+    },
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The throttle decision for one key in its current state, on the caller's clock.
+fn wait_for(a: Attempts, max: u64, policy: &ThrottlePolicy, now_ms: i64) -> (u64, i64) {
+    let n = if a.n > 0 && now_ms.saturating_sub(a.last_ms) >= ms(policy.window) { 0 } else { a.n };
+    let elapsed = now_ms.saturating_sub(a.last_ms).max(0);
+    let backoff = ms(policy.backoff(n, max));
+    (n, (backoff - elapsed).max(0))
+}
+
+/// [`Store::throttle`] on Redis, as one atomic script: a hash per key (`n` attempts counted,
+/// `last` counted at, in the caller's milliseconds); every key is checked first and only if all
+/// allow is the attempt counted on each. Lua numbers are doubles, exact for these integers.
+const THROTTLE_LUA: &str = r"
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local base = tonumber(ARGV[3])
+local cap = tonumber(ARGV[4])
+local wait = 0
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local state = redis.call('HMGET', key, 'n', 'last')
+  local n = tonumber(state[1]) or 0
+  local last = tonumber(state[2]) or 0
+  if n > 0 and now - last >= window then n = 0 end
+  local max = tonumber(ARGV[4 + i])
+  if n >= max then
+    local backoff = cap
+    if n - max < 31 then backoff = math.min(base * 2 ^ (n - max), cap) end
+    local elapsed = now - last
+    if elapsed < 0 then elapsed = 0 end
+    if backoff - elapsed > wait then wait = backoff - elapsed end
+  end
+  counts[i] = n
+end
+if wait > 0 then return {0, wait} end
+for i, key in ipairs(KEYS) do
+  redis.call('HSET', key, 'n', counts[i] + 1, 'last', ARGV[1])
+  redis.call('PEXPIRE', key, window)
+end
+return {1, 0}
+";
+
+/// [`Store::refund`] on Redis: gives back one counted attempt; an empty key is removed.
+const REFUND_LUA: &str = r"
+local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0') or 0
+if n <= 1 then redis.call('DEL', KEYS[1]) else redis.call('HINCRBY', KEYS[1], 'n', -1) end
+return 0
+";
+
+static THROTTLE_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(THROTTLE_LUA));
+static REFUND_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(REFUND_LUA));
 
 /// The shared store. Cheap to clone.
 #[derive(Clone)]
@@ -131,6 +245,89 @@ impl Store {
         }
     }
 
+    /// Counts an attempt against every key of `keys` — before the work it guards (say, a
+    /// password check) is done, so parallel attempts cannot slip past the limit — or refuses it
+    /// without counting anything. A key allows `max` attempts; from then on each further attempt
+    /// is allowed only once [`ThrottlePolicy::backoff`] has passed since the key's last counted
+    /// attempt (the wait doubles with each one counted), and a refused attempt neither counts
+    /// nor extends the wait. A key with no counted attempt for `policy.window` starts from zero.
+    /// The check and the count are one atomic step across all keys (a Lua script on Redis, the
+    /// mutex in process). `now_ms` is the caller's clock in milliseconds, so tests move time
+    /// instead of sleeping. Undo with [`Store::delete`] (a success clears) or [`Store::refund`].
+    ///
+    /// # Errors
+    /// When Redis fails (callers fail closed).
+    pub async fn throttle(&self, keys: &[ThrottleKey<'_>], policy: ThrottlePolicy, now_ms: i64) -> Result<Throttle, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = m.lock().map_err(|_| StoreError("poisoned".into()))?;
+                if m.throttles.len() >= MEMORY_THROTTLE_PRUNE_AT {
+                    m.throttles.retain(|_, a| now_ms.saturating_sub(a.last_ms) < ms(policy.window));
+                }
+                let mut wait = 0i64;
+                let mut counts = Vec::with_capacity(keys.len());
+                for k in keys {
+                    let (n, w) = wait_for(m.throttles.get(k.key).copied().unwrap_or_default(), k.max, &policy, now_ms);
+                    wait = wait.max(w);
+                    counts.push(n);
+                }
+                if wait > 0 {
+                    return Ok(Throttle::Refused { retry_after: Duration::from_millis(wait.unsigned_abs()) });
+                }
+                for (k, n) in keys.iter().zip(counts) {
+                    m.throttles.insert(k.key.to_owned(), Attempts { n: n + 1, last_ms: now_ms });
+                }
+                Ok(Throttle::Allowed)
+            }
+            Backend::Redis(c) => {
+                let mut inv = THROTTLE_SCRIPT.prepare_invoke();
+                for k in keys {
+                    inv.key(self.key(k.key));
+                }
+                inv.arg(now_ms).arg(ms(policy.window)).arg(ms(policy.base_backoff)).arg(ms(policy.max_backoff));
+                for k in keys {
+                    inv.arg(k.max);
+                }
+                let mut conn = c.clone();
+                let (allowed, wait): (i64, i64) =
+                    tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async(&mut conn)).await.map_err(|e| StoreError(Box::new(e)))??;
+                Ok(if allowed == 1 {
+                    Throttle::Allowed
+                } else {
+                    Throttle::Refused { retry_after: Duration::from_millis(wait.max(1).unsigned_abs()) }
+                })
+            }
+        }
+    }
+
+    /// Gives back one attempt [`Store::throttle`] counted on `key` (it turned out not to be a
+    /// failure), without touching its back-off clock.
+    ///
+    /// # Errors
+    /// When Redis fails.
+    pub async fn refund(&self, key: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = m.lock().map_err(|_| StoreError("poisoned".into()))?;
+                if let Some(a) = m.throttles.get_mut(key) {
+                    a.n = a.n.saturating_sub(1);
+                    if a.n == 0 {
+                        m.throttles.remove(key);
+                    }
+                }
+                Ok(())
+            }
+            Backend::Redis(c) => {
+                let mut inv = REFUND_SCRIPT.prepare_invoke();
+                inv.key(self.key(key));
+                let mut conn = c.clone();
+                let _: i64 =
+                    tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async(&mut conn)).await.map_err(|e| StoreError(Box::new(e)))??;
+                Ok(())
+            }
+        }
+    }
+
     /// Removes a key.
     ///
     /// # Errors
@@ -141,6 +338,7 @@ impl Store {
                 let mut m = m.lock().map_err(|_| StoreError("poisoned".into()))?;
                 m.counters.remove(key);
                 m.values.remove(key);
+                m.throttles.remove(key);
                 Ok(())
             }
             Backend::Redis(c) => {
@@ -195,25 +393,5 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn memory_counters_count_per_key_and_reset_on_delete() {
-        let s = Store::memory();
-        for i in 1..=3 {
-            assert_eq!(s.incr("a", Duration::from_secs(60)).await.unwrap(), i);
-        }
-        assert_eq!(s.incr("b", Duration::from_secs(60)).await.unwrap(), 1);
-        assert_eq!(s.count("a").await.unwrap(), 3);
-        s.delete("a").await.unwrap();
-        assert_eq!(s.count("a").await.unwrap(), 0);
-    }
-
-    #[tokio::test]
-    async fn memory_set_nx_claims_once() {
-        let s = Store::memory();
-        assert!(s.set_nx("k", "1", Duration::from_secs(60)).await.unwrap());
-        assert!(!s.set_nx("k", "2", Duration::from_secs(60)).await.unwrap());
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,5 +1,6 @@
 //! Who is calling: the tenant, the roles, and the actor recorded in the audit trail.
 
+use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
 
@@ -81,6 +82,14 @@ impl RoleSet {
         self.0.iter().all(|r| other.0.contains(r))
     }
 
+    /// What this set may act as in an organization of `kind` (SPEC §2.9): its own roles, and for
+    /// an ADMIN also every other role that kind has (a data holder's ADMIN is an APPROVER and an
+    /// AUDITOR, a vendor's ADMIN a DEVELOPER and an AUDITOR). Never a role the kind lacks.
+    #[must_use]
+    pub fn implied(&self, kind: TenantKind) -> RoleSet {
+        if self.contains(Role::Admin) { RoleSet::new(self.0.iter().copied().chain(kind.roles().iter().copied())) } else { self.clone() }
+    }
+
     /// The roles in both sets.
     #[must_use]
     pub fn intersect(&self, other: &RoleSet) -> RoleSet {
@@ -134,6 +143,13 @@ impl TenantKind {
             TenantKind::Payer => "PAYER",
             TenantKind::Developer => "DEVELOPER",
         }
+    }
+
+    /// The roles an organization of this kind has: ADMIN and AUDITOR everywhere, APPROVER at
+    /// data holders, DEVELOPER at vendors.
+    #[must_use]
+    pub fn roles(self) -> &'static [Role] {
+        if self.is_data_holder() { &[Role::Admin, Role::Approver, Role::Auditor] } else { &[Role::Admin, Role::Developer, Role::Auditor] }
     }
 
     /// Providers and payers hold data; developers do not.
@@ -205,10 +221,23 @@ pub struct Principal {
     pub tenant_kind: TenantKind,
     /// The user acting (directly or through their token).
     pub user_id: String,
-    /// Effective roles (for a token: its roles intersected with the owner's current roles).
+    /// Effective roles (for a token: its roles intersected with the roles its owner currently
+    /// holds or implies, see [`RoleSet::implied`]).
     pub roles: RoleSet,
     /// What the audit trail records.
     pub actor: Actor,
+    /// The session the call came with; `None` for API tokens (and for callers that are not
+    /// people). `logout` ends exactly this session.
+    pub session: Option<SessionRef>,
+}
+
+/// A session JWT, as far as ending it needs: its id and when it would expire anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRef {
+    /// The JWT's `jti`.
+    pub id: String,
+    /// Its `exp`: after this, remembering that it ended is pointless.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The name ARCHITECTURE.md uses for the caller's context.
@@ -233,6 +262,18 @@ mod tests {
         let dev = RoleSet::new([Role::Developer]);
         assert!(dev.allows(Role::Developer));
         assert!(!dev.allows(Role::Approver));
+    }
+
+    #[test]
+    fn admin_implies_the_other_roles_of_its_kind_and_nothing_else() {
+        let admin = RoleSet::new([Role::Admin]);
+        let holder = RoleSet::new([Role::Admin, Role::Approver, Role::Auditor]);
+        assert_eq!(admin.implied(TenantKind::Provider), holder);
+        assert_eq!(admin.implied(TenantKind::Payer), holder);
+        assert_eq!(admin.implied(TenantKind::Developer), RoleSet::new([Role::Admin, Role::Developer, Role::Auditor]));
+        assert!(!admin.implied(TenantKind::Developer).contains(Role::Approver));
+        let approver = RoleSet::new([Role::Approver]);
+        assert_eq!(approver.implied(TenantKind::Provider), approver, "only ADMIN implies other roles");
     }
 
     #[test]

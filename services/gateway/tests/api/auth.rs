@@ -1,4 +1,4 @@
-use accord_testkit::{error_code, error_message, spawn_app};
+use accord_testkit::{TestApp, error_code, error_message, spawn_app};
 use serde_json::json;
 
 const ME: &str = "{ me { user { id email roles tenant { id name kind } } tenant { id slug kind } } }";
@@ -88,22 +88,102 @@ async fn alg_none_tampered_expired_and_wrong_audience_tokens_are_unauthenticated
     assert_eq!(error_code(&r), Some("UNAUTHENTICATED"), "expired: {r}");
 }
 
+async fn login(app: &TestApp, email: &str, password: &str) -> serde_json::Value {
+    app.gql(None, LOGIN, json!({ "e": email, "p": password })).await
+}
+
+const WRONG: &str = "wrong password!!";
+const RIGHT: &str = "correct horse battery";
+
 #[tokio::test]
-async fn the_sixth_rapid_failure_for_one_email_is_rate_limited() {
+async fn thirty_parallel_wrong_passwords_for_one_email_reach_the_password_check_at_most_ten_times() {
     let app = spawn_app().await;
-    let email = app.email("ada");
+    let email = app.email("approver");
     app.sign_up("Acme", "DEVELOPER", &email).await;
-    for i in 1..=5 {
-        let r = app.gql(None, LOGIN, json!({ "e": email, "p": "wrong password!!" })).await;
-        assert_eq!(error_code(&r), Some("UNAUTHENTICATED"), "attempt {i}: {r}");
+    let answers = futures::future::join_all((0..30).map(|_| login(&app, &email, WRONG))).await;
+    let code_count = |code: &str| answers.iter().filter(|r| error_code(r) == Some(code)).count();
+    // Every attempt is counted before its password is checked, so exactly the limit got
+    // through (the clock does not move), and everything else was refused unchecked.
+    assert_eq!(code_count("UNAUTHENTICATED"), 10, "{answers:?}");
+    assert_eq!(code_count("RATE_LIMITED"), 20, "{answers:?}");
+    // The right password is refused too, without being checked.
+    assert_eq!(error_code(&login(&app, &email, RIGHT).await), Some("RATE_LIMITED"));
+}
+
+#[tokio::test]
+async fn parallel_guesses_at_many_emails_from_one_address_reach_the_password_check_at_most_fifty_times() {
+    let app = spawn_app().await;
+    let emails: Vec<String> = (0..60).map(|i| app.email(&format!("nobody{i}"))).collect();
+    let answers = futures::future::join_all(emails.iter().map(|e| login(&app, e, WRONG))).await;
+    let code_count = |code: &str| answers.iter().filter(|r| error_code(r) == Some(code)).count();
+    assert_eq!(code_count("UNAUTHENTICATED"), 50, "{answers:?}");
+    assert_eq!(code_count("RATE_LIMITED"), 10, "{answers:?}");
+}
+
+#[tokio::test]
+async fn after_ten_failures_attempts_wait_out_a_back_off_that_doubles_and_a_success_resets_it() {
+    let app = spawn_app().await;
+    let email = app.email("approver");
+    app.sign_up("Acme", "DEVELOPER", &email).await;
+    for i in 1..=10 {
+        assert_eq!(error_code(&login(&app, &email, WRONG).await), Some("UNAUTHENTICATED"), "attempt {i}");
     }
-    let sixth = app.gql(None, LOGIN, json!({ "e": email, "p": "correct horse battery" })).await;
-    assert_eq!(error_code(&sixth), Some("RATE_LIMITED"), "{sixth}");
+    let refused = login(&app, &email, RIGHT).await;
+    assert_eq!(error_code(&refused), Some("RATE_LIMITED"), "{refused}");
+    assert!(error_message(&refused).contains("try again in 1 s"), "{refused}");
+    // Refused attempts do not extend the wait.
+    app.clock.advance(chrono::Duration::milliseconds(999));
+    assert_eq!(error_code(&login(&app, &email, RIGHT).await), Some("RATE_LIMITED"));
+    // Past the back-off, one attempt goes through (and fails); the next wait is twice as long.
+    app.clock.advance(chrono::Duration::milliseconds(1));
+    assert_eq!(error_code(&login(&app, &email, WRONG).await), Some("UNAUTHENTICATED"));
+    let refused = login(&app, &email, RIGHT).await;
+    assert!(error_message(&refused).contains("try again in 2 s"), "{refused}");
+    app.clock.advance(chrono::Duration::seconds(2));
+    assert!(login(&app, &email, RIGHT).await["data"]["login"]["token"].is_string());
+    // The success cleared the count: ten more failures before the next refusal.
+    for i in 1..=10 {
+        assert_eq!(error_code(&login(&app, &email, WRONG).await), Some("UNAUTHENTICATED"), "after reset, attempt {i}");
+    }
+    assert_eq!(error_code(&login(&app, &email, RIGHT).await), Some("RATE_LIMITED"));
     // Another account is not affected.
     let other = app.email("bob");
     app.sign_up("Bobco", "DEVELOPER", &other).await;
-    let r = app.gql(None, LOGIN, json!({ "e": other, "p": "correct horse battery" })).await;
-    assert!(r["data"]["login"].is_object(), "{r}");
+    assert!(login(&app, &other, RIGHT).await["data"]["login"].is_object());
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_for_an_hour_locks_the_owner_out_for_at_most_five_minutes() {
+    let app = spawn_app().await;
+    let email = app.email("approver");
+    app.sign_up("General", "DEVELOPER", &email).await;
+    for _ in 0..10 {
+        login(&app, &email, WRONG).await;
+    }
+    // The stranger guesses again as soon as each back-off allows, for an hour.
+    let mut guesses = 0;
+    let mut elapsed = chrono::Duration::zero();
+    while elapsed < chrono::Duration::hours(1) {
+        let r = login(&app, &email, WRONG).await;
+        if error_code(&r) == Some("UNAUTHENTICATED") {
+            guesses += 1;
+        }
+        app.clock.advance(chrono::Duration::seconds(30));
+        elapsed += chrono::Duration::seconds(30);
+    }
+    assert!(guesses <= 9 + 12, "the back-off bounds the guesses: {guesses}");
+    // The wait never exceeds five minutes: the owner gets in at most five minutes after the
+    // stranger's last guess.
+    let r = login(&app, &email, WRONG).await;
+    let wait = if error_code(&r) == Some("RATE_LIMITED") {
+        let msg = error_message(&r);
+        msg.split("try again in ").nth(1).and_then(|s| s.trim_end_matches(" s").parse::<i64>().ok()).unwrap()
+    } else {
+        300
+    };
+    assert!(wait <= 300, "{r}");
+    app.clock.advance(chrono::Duration::seconds(300));
+    assert!(login(&app, &email, RIGHT).await["data"]["login"]["token"].is_string());
 }
 
 #[tokio::test]
@@ -118,15 +198,20 @@ async fn the_rate_limit_holds_across_two_servers_sharing_redis() {
     assert_ne!(app.address, replica.address);
     let email = app.email("ada");
     app.sign_up("Acme", "DEVELOPER", &email).await;
-    for i in 1..=5 {
+    // Fifteen at once, spread over both servers: still only ten are checked.
+    let answers = futures::future::join_all((0..15).map(|i| {
         let server = if i % 2 == 0 { &app } else { &replica };
-        let r = server.gql(None, LOGIN, json!({ "e": email, "p": "wrong password!!" })).await;
-        assert_eq!(error_code(&r), Some("UNAUTHENTICATED"), "attempt {i}: {r}");
-    }
+        login(server, &email, WRONG)
+    }))
+    .await;
+    assert_eq!(answers.iter().filter(|r| error_code(r) == Some("UNAUTHENTICATED")).count(), 10, "{answers:?}");
     for server in [&app, &replica] {
-        let r = server.gql(None, LOGIN, json!({ "e": email, "p": "correct horse battery" })).await;
+        let r = login(server, &email, RIGHT).await;
         assert_eq!(error_code(&r), Some("RATE_LIMITED"), "{r}");
     }
+    // Both servers read the same back-off (they share the clock here).
+    app.clock.advance(chrono::Duration::seconds(1));
+    assert!(login(&replica, &email, RIGHT).await["data"]["login"]["token"].is_string());
 }
 
 #[tokio::test]

@@ -27,6 +27,9 @@ fn the_schema_keeps_the_fixed_names() {
         "acceptInvitation(token: String!, name: String!, password: String!): AuthPayload!",
         "createApiToken(name: String!, expiresInDays: Int!, roles: [Role!]): ApiTokenPayload!",
         "revokeApiToken(id: ID!): ApiToken!",
+        "logout: Boolean!",
+        "revokeInvitation(id: ID!): Invitation!",
+        "invitations(first: Int, after: String): InvitationConnection!",
         "totalCount: Int!",
     ] {
         assert!(sdl.contains(name), "missing `{name}` in\n{sdl}");
