@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod backends;
+mod bounds;
 mod demo;
 mod invitations;
 mod ops;

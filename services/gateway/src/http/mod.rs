@@ -1,0 +1,53 @@
+//! The HTTP edge: routes, the request-metrics middleware, and the JSON error shape every
+//! refusal uses.
+
+pub mod body;
+pub mod graphql;
+
+use crate::app::AppState;
+use accord_kernel::ErrorKind;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The API routes.
+pub fn api_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql::graphql)).route("/graphql", web::get().to(graphql::graphiql));
+    crate::ops::routes(cfg);
+}
+
+/// Counts and times every request by method, matched route and status.
+///
+/// # Errors
+/// Whatever the wrapped service answers.
+pub async fn record_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let metrics = req.app_data::<web::Data<AppState>>().map(|d| d.metrics.clone());
+    let span = tracing::info_span!("http", %method, %route);
+    let res = next.call(req).instrument(span).await;
+    if let (Some(m), Ok(r)) = (metrics, &res) {
+        m.http(&method, &route, r.status().as_u16(), start.elapsed());
+    }
+    res
+}
+
+/// The JSON body of a refusal: `{"data": null, "errors": [{"message", "extensions": {"code"}}]}`.
+#[must_use]
+pub fn error_body(kind: ErrorKind, message: &str) -> serde_json::Value {
+    serde_json::json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": kind.code() } }] })
+}
+
+/// A refusal with its HTTP status.
+#[must_use]
+pub fn error_response(status: StatusCode, kind: ErrorKind, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(error_body(kind, message))
+}

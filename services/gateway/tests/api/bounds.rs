@@ -1,0 +1,128 @@
+//! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches.
+
+use accord_testkit::{TestApp, error_code, error_message, spawn_app};
+use serde_json::{Value, json};
+use std::io::{Read as _, Write as _};
+
+const SIGN_UP_VARS: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { token } }";
+
+fn sign_up_input(app: &TestApp, who: &str) -> Value {
+    json!({ "organizationName": format!("Org {who}"), "kind": "DEVELOPER", "name": "Ada", "email": app.email(who), "password": "correct horse battery" })
+}
+
+async fn post_raw(app: &TestApp, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+    let res = app.client.post(format!("{}/graphql", app.address)).header("Content-Type", content_type).body(body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+/// A JSON GraphQL request padded to `size` bytes with spaces (insignificant whitespace).
+fn padded_request(size: usize) -> Vec<u8> {
+    let mut body = br#"{"query":"{ analyzeScopes(scopes: []) { valid } }"}"#.to_vec();
+    body.resize(size, b' ');
+    body
+}
+
+/// Posts `total` bytes with `Transfer-Encoding: chunked` (no Content-Length) over a plain socket,
+/// writing on one thread while reading the answer on another, as a streaming client would.
+fn post_chunked(address: &str, total: usize) -> (u16, Value) {
+    let addr = address.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || -> std::io::Result<()> {
+        write!(writer, "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+        let body = padded_request(total);
+        for chunk in body.chunks(64 * 1024) {
+            write!(writer, "{:x}\r\n", chunk.len())?;
+            writer.write_all(chunk)?;
+            writer.write_all(b"\r\n")?;
+        }
+        writer.write_all(b"0\r\n\r\n")
+    });
+    let mut received = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let (status, body) = loop {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "the server closed the connection without an answer: {}", String::from_utf8_lossy(&received));
+        received.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&received).into_owned();
+        let Some((head, rest)) = text.split_once("\r\n\r\n") else { continue };
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+            .expect("a sized answer");
+        if rest.len() >= length {
+            let status = head.split(' ').nth(1).unwrap().parse::<u16>().unwrap();
+            break (status, serde_json::from_str(&rest[..length]).unwrap());
+        }
+    };
+    drop(stream);
+    // The server may stop reading once it has answered; the sender's errors do not matter.
+    let _ = sender.join();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_answers_413_with_a_json_error() {
+    let app = spawn_app().await;
+    let (status, body) = post_raw(&app, "application/json", padded_request(2 << 20)).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert!(error_message(&body).contains("larger than 1048576 bytes"), "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    // Just under the limit is an ordinary request.
+    let (status, body) = post_raw(&app, "application/json", padded_request((1 << 20) - 1)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["analyzeScopes"], json!([]), "{body}");
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_one_mebibyte_answers_413_without_a_content_length() {
+    let app = spawn_app().await;
+    let address = app.address.clone();
+    let (status, body) = tokio::task::spawn_blocking(move || post_chunked(&address, 3 << 20)).await.unwrap();
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert!(error_message(&body).contains("larger than"), "{body}");
+    let address = app.address.clone();
+    let (status, body) = tokio::task::spawn_blocking(move || post_chunked(&address, 200 * 1024)).await.unwrap();
+    assert_eq!(status, 200, "a small chunked body is fine: {body}");
+}
+
+#[tokio::test]
+async fn multipart_and_other_content_types_are_refused_and_nothing_runs() {
+    let app = spawn_app().await;
+    let before = app.count("tenants").await;
+    let operations = json!({ "query": SIGN_UP_VARS, "variables": { "i": sign_up_input(&app, "multi") } }).to_string();
+    let multipart = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{}}\r\n--XyZ--\r\n"
+    );
+    let (status, body) = post_raw(&app, "multipart/form-data; boundary=XyZ", multipart.into_bytes()).await;
+    assert_eq!(status, 415, "{body}");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert!(error_message(&body).contains("multipart requests (file uploads) are not accepted"), "{body}");
+    for content_type in ["application/x-www-form-urlencoded", "text/plain", "application/graphql"] {
+        let (status, body) = post_raw(&app, content_type, operations.clone().into_bytes()).await;
+        assert_eq!(status, 415, "{content_type}: {body}");
+        assert!(error_message(&body).contains("must be application/json"), "{body}");
+    }
+    assert_eq!(app.count("tenants").await, before, "nothing was executed");
+}
+
+#[tokio::test]
+async fn a_batch_is_refused_and_none_of_its_operations_runs() {
+    let app = spawn_app().await;
+    let before = app.count("tenants").await;
+    let batch = json!([
+        { "query": SIGN_UP_VARS, "variables": { "i": sign_up_input(&app, "one") } },
+        { "query": SIGN_UP_VARS, "variables": { "i": sign_up_input(&app, "two") } },
+    ]);
+    let (status, body) = post_raw(&app, "application/json", batch.to_string().into_bytes()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert!(error_message(&body).starts_with("batched requests are not accepted"), "{body}");
+    assert_eq!(app.count("tenants").await, before);
+    let (status, body) = post_raw(&app, "application/json", b"{\"query\": 42}".to_vec()).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(error_message(&body).contains("JSON object with a `query` string"), "{body}");
+}
