@@ -1,6 +1,7 @@
 //! The actix-web application: state built once from [`Settings`], the listener and its routes
 //! (see [`crate::http`]).
 
+use crate::http::document::OperationNames;
 use crate::metrics::Metrics;
 use crate::schema::{AccordSchema, builder};
 use accord_approvals::Approvals;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub statements: Arc<AtomicU64>,
     /// The GraphQL schema, with the services as data.
     pub schema: AccordSchema,
+    /// The operation names metrics may carry.
+    pub operation_names: Arc<OperationNames>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
 }
@@ -91,6 +94,7 @@ impl AppState {
             .data(approvals.clone())
             .data(lifecycle.clone())
             .finish();
+        let operation_names = Arc::new(OperationNames::from_sdl(&schema.sdl()));
         Ok(Self {
             settings: Arc::new(settings),
             db,
@@ -102,6 +106,7 @@ impl AppState {
             lifecycle,
             statements,
             schema,
+            operation_names,
             metrics: Arc::default(),
         })
     }

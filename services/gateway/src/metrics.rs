@@ -56,7 +56,8 @@ impl Metrics {
         }
     }
 
-    /// Records one GraphQL operation.
+    /// Records one GraphQL operation. `operation` comes from a bounded set (see
+    /// [`crate::http::document::OperationNames`]).
     pub fn graphql(&self, operation: &str, ok: bool, took: Duration) {
         let name: String = operation.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
         let name = if name.is_empty() { "anonymous".to_owned() } else { name };

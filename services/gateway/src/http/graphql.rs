@@ -1,7 +1,8 @@
-//! `POST /graphql` and the GraphiQL page. The handler reads a bounded body, authenticates the
-//! bearer, puts the per-request context and dataloaders in, runs the operation, and gives every
-//! error a code.
+//! `POST /graphql` and the GraphiQL page. The handler reads a bounded body, inspects the
+//! document (refusing what breaks a bound), authenticates the bearer, puts the per-request
+//! context and dataloaders in, runs the operation, and gives every error a code.
 
+use super::document::{Inspection, inspect};
 use super::{body, error_response};
 use crate::app::AppState;
 use accord_approvals::graphql::{ApprovalsLoader, GrantLoader};
@@ -13,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
+use async_graphql::{Response, ServerError};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -31,49 +33,61 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
         Ok(r) => r,
         Err(refusal) => return error_response(refusal.status, ErrorKind::BadUserInput, &refusal.message),
     };
-    let operation = request.operation_name.clone().unwrap_or_else(|| operation_name(&request.query));
-    let span = tracing::info_span!("graphql", request_id = %meta.request_id, operation = %operation, tenant_id = tracing::field::Empty);
+    let requested = request.operation_name.clone();
+    let inspected = request.parsed_query().map(|doc| inspect(doc, requested.as_deref(), &state.operation_names));
+    let label = match &inspected {
+        Ok(i) => i.label.clone(),
+        Err(_) => state.operation_names.label_unparsed(requested.as_deref()),
+    };
+    let span = tracing::info_span!("graphql", request_id = %meta.request_id, operation = %label, tenant_id = tracing::field::Empty);
 
     async move {
-        let principal = match bearer(&req) {
-            None => None,
-            Some(Err(())) => {
-                return error_response(
-                    StatusCode::UNAUTHORIZED,
-                    ErrorKind::Unauthenticated,
-                    "the Authorization header must be `Bearer <token>`",
-                );
-            }
-            Some(Ok(token)) => match state.tenants.authenticate(token).await {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let gql = accord_kernel::gql::classify_to_gql(Some(&meta), &e);
-                    let kind = accord_kernel::Classify::kind(&e);
-                    let status = if kind == ErrorKind::Internal { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNAUTHORIZED };
-                    return error_response(status, kind, &gql.message);
+        let mut response = match inspected {
+            Err(parse_error) => Response::from_errors(vec![parse_error]),
+            Ok(Inspection { refusal: Some(why), .. }) => Response::from_errors(vec![ServerError::new(why, None)]),
+            Ok(Inspection { .. }) => {
+                let principal = match bearer(&req) {
+                    None => None,
+                    Some(Err(())) => {
+                        return error_response(
+                            StatusCode::UNAUTHORIZED,
+                            ErrorKind::Unauthenticated,
+                            "the Authorization header must be `Bearer <token>`",
+                        );
+                    }
+                    Some(Ok(token)) => match state.tenants.authenticate(token).await {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            let gql = accord_kernel::gql::classify_to_gql(Some(&meta), &e);
+                            let kind = accord_kernel::Classify::kind(&e);
+                            let status =
+                                if kind == ErrorKind::Internal { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNAUTHORIZED };
+                            return error_response(status, kind, &gql.message);
+                        }
+                    },
+                };
+                if let Some(p) = &principal {
+                    tracing::Span::current().record("tenant_id", p.tenant_id.as_str());
+                    request = request.data(p.clone());
                 }
-            },
+                request = request
+                    .data(meta.clone())
+                    .data(DataLoader::new(TenantLoader(state.tenants.clone()), tokio::spawn))
+                    .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
+                    .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
+                    .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
+                state.schema.execute(request).await
+            }
         };
-        if let Some(p) = &principal {
-            tracing::Span::current().record("tenant_id", p.tenant_id.as_str());
-            request = request.data(p.clone());
-        }
-        request = request
-            .data(meta.clone())
-            .data(DataLoader::new(TenantLoader(state.tenants.clone()), tokio::spawn))
-            .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
-            .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
-            .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
-        let mut response = state.schema.execute(request).await;
         // Parse and validation errors (unknown enum values, wrong types, depth and complexity
-        // limits) carry no code of their own: they are all bad input.
+        // limits, the bounds above) carry no code of their own: they are all bad input.
         for e in &mut response.errors {
             let has_code = e.extensions.as_ref().and_then(|x| x.get("code")).is_some();
             if !has_code {
                 e.extensions.get_or_insert_with(Default::default).set("code", ErrorKind::BadUserInput.code());
             }
         }
-        state.metrics.graphql(&operation, response.errors.is_empty(), start.elapsed());
+        state.metrics.graphql(&label, response.errors.is_empty(), start.elapsed());
         HttpResponse::Ok().json(response)
     }
     .instrument(span)
@@ -88,25 +102,4 @@ fn bearer(req: &HttpRequest) -> Option<Result<&str, ()>> {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
         _ => Err(()),
     })
-}
-
-/// The name of the first operation in a document (`query Foo`, `mutation Bar`), for logs and
-/// metrics when the client did not send `operationName`; empty for anonymous operations.
-fn operation_name(query: &str) -> String {
-    let mut words = query.split(|c: char| c.is_whitespace() || "{(@".contains(c)).filter(|w| !w.is_empty());
-    match words.next() {
-        Some("query" | "mutation" | "subscription") => words.next().filter(|w| !w.starts_with('$')).unwrap_or_default().to_owned(),
-        _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn operation_names_come_from_the_document() {
-        assert_eq!(super::operation_name("query Probe { me { id } }"), "Probe");
-        assert_eq!(super::operation_name("mutation Login($e: String!) { login }"), "Login");
-        assert_eq!(super::operation_name("{ me { id } }"), "");
-        assert_eq!(super::operation_name("query($a: Int) { x }"), "");
-    }
 }

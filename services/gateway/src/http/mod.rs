@@ -2,6 +2,7 @@
 //! refusal uses.
 
 pub mod body;
+pub mod document;
 pub mod graphql;
 
 use crate::app::AppState;

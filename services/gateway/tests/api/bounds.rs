@@ -1,4 +1,5 @@
-//! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches.
+//! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches, one credential field
+//! per request, no fragment bombs.
 
 use accord_testkit::{TestApp, error_code, error_message, spawn_app};
 use serde_json::{Value, json};
@@ -8,6 +9,14 @@ const SIGN_UP_VARS: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { tok
 
 fn sign_up_input(app: &TestApp, who: &str) -> Value {
     json!({ "organizationName": format!("Org {who}"), "kind": "DEVELOPER", "name": "Ada", "email": app.email(who), "password": "correct horse battery" })
+}
+
+/// A signUp field with its input inline, so many can share one document.
+fn inline_sign_up(app: &TestApp, alias: &str) -> String {
+    format!(
+        "{alias}: signUp(input: {{ organizationName: \"Org {alias}\", kind: DEVELOPER, name: \"Ada\", email: \"{}\", password: \"correct horse battery\" }}) {{ token }}",
+        app.email(alias)
+    )
 }
 
 async fn post_raw(app: &TestApp, content_type: &str, body: Vec<u8>) -> (u16, Value) {
@@ -125,4 +134,81 @@ async fn a_batch_is_refused_and_none_of_its_operations_runs() {
     let (status, body) = post_raw(&app, "application/json", b"{\"query\": 42}".to_vec()).await;
     assert_eq!(status, 400, "{body}");
     assert!(error_message(&body).contains("JSON object with a `query` string"), "{body}");
+}
+
+#[tokio::test]
+async fn twenty_aliased_sign_ups_in_one_request_are_refused_and_create_nothing() {
+    let app = spawn_app().await;
+    let before = app.count("tenants").await;
+    let fields: Vec<String> = (0..20).map(|i| inline_sign_up(&app, &format!("s{i}"))).collect();
+    let r = app.gql(None, &format!("mutation {{ {} }}", fields.join(" ")), json!({})).await;
+    assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
+    assert!(error_message(&r).contains("at most one signUp, login or acceptInvitation may be selected per request"), "{r}");
+    assert!(error_message(&r).contains("selects 20"), "{r}");
+    assert!(r["data"].is_null(), "{r}");
+    assert_eq!(app.count("tenants").await, before);
+    // One sign-up per request still works.
+    let r = app.gql(None, SIGN_UP_VARS, json!({ "i": sign_up_input(&app, "single") })).await;
+    assert!(r["data"]["signUp"]["token"].is_string(), "{r}");
+    assert_eq!(app.count("tenants").await, before + 1);
+}
+
+#[tokio::test]
+async fn credential_fields_hidden_in_fragments_or_mixed_are_counted_together() {
+    let app = spawn_app().await;
+    let (token, _) = app.sign_up("Acme", "DEVELOPER", &app.email("ada")).await;
+    let before = app.count("tenants").await;
+    let login = "login(email: \"nobody@example.org\", password: \"wrong password!!\") { token }";
+    let documents = [
+        format!(
+            "mutation {{ ...F ... on MutationRoot {{ {} }} }} fragment F on MutationRoot {{ {} }}",
+            inline_sign_up(&app, "a"),
+            inline_sign_up(&app, "b")
+        ),
+        format!("mutation {{ ...F ...F }} fragment F on MutationRoot {{ {} }}", inline_sign_up(&app, "c")),
+        format!("mutation {{ {} l: {login} }}", inline_sign_up(&app, "d")),
+        format!("mutation {{ a: {login} b: {login} }}"),
+        "mutation { a: acceptInvitation(token: \"x\", name: \"A\", password: \"correct horse battery\") { token } \
+         b: acceptInvitation(token: \"y\", name: \"B\", password: \"correct horse battery\") { token } }"
+            .to_owned(),
+    ];
+    for doc in &documents {
+        let r = app.gql(Some(&token), doc, json!({})).await;
+        assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{doc}: {r}");
+        assert!(error_message(&r).contains("at most one signUp, login or acceptInvitation"), "{doc}: {r}");
+    }
+    assert_eq!(app.count("tenants").await, before);
+}
+
+#[tokio::test]
+async fn only_the_operation_chosen_by_operation_name_counts() {
+    let app = spawn_app().await;
+    let before = app.count("tenants").await;
+    let doc = format!("mutation A {{ {} }} mutation B {{ {} }}", inline_sign_up(&app, "a"), inline_sign_up(&app, "b"));
+    let res =
+        app.client.post(format!("{}/graphql", app.address)).json(&json!({ "query": doc, "operationName": "A" })).send().await.unwrap();
+    let r: Value = res.json().await.unwrap();
+    assert!(r["data"]["a"]["token"].is_string(), "{r}");
+    assert_eq!(app.count("tenants").await, before + 1, "only operation A ran");
+    // Without a name the document cannot run; it is refused as a whole.
+    let r = app.gql(None, &doc, json!({})).await;
+    assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
+    assert_eq!(app.count("tenants").await, before + 1);
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_at_once() {
+    let app = spawn_app().await;
+    // 25 fragments, each spreading the next twice: a kilobyte that inlines to 33 million fields.
+    let mut q = String::from("query { ...F0 }");
+    for i in 0..25 {
+        q.push_str(&format!(" fragment F{i} on QueryRoot {{ ...F{} ...F{} }}", i + 1, i + 1));
+    }
+    q.push_str(" fragment F25 on QueryRoot { __typename }");
+    let started = std::time::Instant::now();
+    let r = app.gql(None, &q, json!({})).await;
+    assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
+    assert!(error_message(&r).starts_with("Query is too complex"), "{r}");
+    // Expanding it takes a worker most of a minute; refusing it takes no time at all.
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
 }
