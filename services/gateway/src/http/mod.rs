@@ -21,7 +21,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
     crate::ops::routes(cfg);
 }
 
-/// Counts and times every request by method, matched route and status.
+/// Counts and times every request by method, matched route and status, with labels from
+/// bounded sets (see [`crate::metrics::Metrics::http`]).
 ///
 /// # Errors
 /// Whatever the wrapped service answers.
@@ -30,13 +31,13 @@ pub async fn record_request(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = crate::metrics::method_label(req.method());
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     let metrics = req.app_data::<web::Data<AppState>>().map(|d| d.metrics.clone());
-    let span = tracing::info_span!("http", %method, %route);
+    let span = tracing::info_span!("http", method, %route);
     let res = next.call(req).instrument(span).await;
     if let (Some(m), Ok(r)) = (metrics, &res) {
-        m.http(&method, &route, r.status().as_u16(), start.elapsed());
+        m.http(method, &route, r.status().as_u16(), start.elapsed());
     }
     res
 }

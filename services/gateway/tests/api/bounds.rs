@@ -1,5 +1,5 @@
 //! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches, one credential field
-//! per request, no fragment bombs.
+//! per request, no fragment bombs, and metrics whose label sets no client can grow.
 
 use accord_testkit::{TestApp, error_code, error_message, spawn_app};
 use serde_json::{Value, json};
@@ -194,6 +194,60 @@ async fn only_the_operation_chosen_by_operation_name_counts() {
     let r = app.gql(None, &doc, json!({})).await;
     assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
     assert_eq!(app.count("tenants").await, before + 1);
+}
+
+fn metric_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.starts_with('#')).count()
+}
+
+async fn metrics_text(app: &TestApp) -> String {
+    app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap()
+}
+
+/// One request of each kind a client can vary: a named GraphQL operation (in the document and
+/// in `operationName`), an anonymous one, a made-up method, a made-up path.
+async fn varied_requests(app: &TestApp, i: usize) {
+    let name = format!("Op{}x{i}", uuid::Uuid::new_v4().simple());
+    app.gql(None, &format!("query {name} {{ analyzeScopes(scopes: []) {{ valid }} }}"), json!({})).await;
+    let body = json!({ "query": format!("query {name} {{ analyzeScopes(scopes: []) {{ valid }} }} query Other {{ __typename }}"), "operationName": name });
+    app.client.post(format!("{}/graphql", app.address)).json(&body).send().await.unwrap();
+    app.gql(None, &format!("query {name} {{ me {{ user {{ id }} }} analyzeScopes(scopes: []) {{ valid }} }}"), json!({})).await;
+    app.gql(None, "{ analyzeScopes(scopes: []) { valid } }", json!({})).await;
+    let method = reqwest::Method::from_bytes(format!("FOO{i}").as_bytes()).unwrap();
+    app.client.request(method, format!("{}/graphql", app.address)).send().await.unwrap();
+    app.client.get(format!("{}/no/such/path/{name}", app.address)).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn made_up_operation_names_methods_and_paths_do_not_grow_the_metrics() {
+    let app = spawn_app().await;
+    varied_requests(&app, 0).await;
+    // The first scrape is counted by the second.
+    metrics_text(&app).await;
+    let warm = metrics_text(&app).await;
+    for i in 1..=150 {
+        varied_requests(&app, i).await;
+    }
+    let text = metrics_text(&app).await;
+    assert_eq!(metric_lines(&text), metric_lines(&warm), "150 rounds of made-up names added series:\n{text}");
+    assert!(metric_lines(&text) < 200, "{text}");
+    assert!(!text.contains("operation=\"Op"), "no client-chosen name is a label: {text}");
+    assert!(!text.contains("FOO") && !text.contains("/no/such"), "{text}");
+    assert!(text.contains("accord_graphql_operations_total{operation=\"analyzeScopes\",outcome=\"ok\"} 302"), "{text}");
+    assert!(text.contains("accord_graphql_operations_total{operation=\"other\",outcome=\"error\"} 151"), "{text}");
+    assert!(text.contains("accord_graphql_operations_total{operation=\"anonymous\",outcome=\"ok\"} 151"), "{text}");
+    assert!(text.contains("accord_http_requests_total{method=\"other\",route=\"/graphql\""), "{text}");
+    assert!(text.contains("accord_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 151"), "{text}");
+}
+
+#[tokio::test]
+async fn a_known_operation_name_is_kept_as_the_label() {
+    let app = spawn_app().await;
+    app.gql(None, "query analyzeScopes { analyzeScopes(scopes: []) { valid } }", json!({})).await;
+    app.gql(None, "query IntrospectionQuery { __schema { queryType { name } } }", json!({})).await;
+    let text = metrics_text(&app).await;
+    assert!(text.contains("accord_graphql_operations_total{operation=\"analyzeScopes\",outcome=\"ok\"} 1"), "{text}");
+    assert!(text.contains("accord_graphql_operations_total{operation=\"IntrospectionQuery\",outcome=\"ok\"} 1"), "{text}");
 }
 
 #[tokio::test]
