@@ -3,7 +3,7 @@
 
 use crate::http::document::OperationNames;
 use crate::metrics::Metrics;
-use crate::schema::{AccordSchema, builder};
+use crate::schema::{AccordSchema, builder, introspection_schema};
 use accord_approvals::Approvals;
 use accord_db::store::Store;
 use accord_kernel::SharedClock;
@@ -47,6 +47,9 @@ pub struct AppState {
     pub statements: Arc<AtomicU64>,
     /// The GraphQL schema, with the services as data.
     pub schema: AccordSchema,
+    /// Its introspection-only twin for pure introspection documents; `None` when introspection
+    /// is off.
+    pub introspection_schema: Option<AccordSchema>,
     /// The operation names metrics may carry.
     pub operation_names: Arc<OperationNames>,
     /// Metrics.
@@ -94,6 +97,7 @@ impl AppState {
             .data(approvals.clone())
             .data(lifecycle.clone())
             .finish();
+        let introspection_schema = settings.graphql_introspection.then(introspection_schema);
         let operation_names = Arc::new(OperationNames::from_sdl(&schema.sdl()));
         Ok(Self {
             settings: Arc::new(settings),
@@ -106,6 +110,7 @@ impl AppState {
             lifecycle,
             statements,
             schema,
+            introspection_schema,
             operation_names,
             metrics: Arc::default(),
         })

@@ -103,6 +103,18 @@ pub async fn spawn_app() -> TestApp {
     start(settings, backends, dir, None).await
 }
 
+/// Starts a server in a fresh world whose settings `change` adjusts first (e.g. a trusted proxy
+/// or a metrics listener).
+///
+/// # Panics
+/// On setup failure.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let (mut settings, backends) = fresh_settings(dir.path()).await;
+    change(&mut settings);
+    start(settings, backends, dir, None).await
+}
+
 async fn start(settings: Settings, backends: Backends, dir: Arc<tempfile::TempDir>, clock: Option<Arc<FixedClock>>) -> TestApp {
     accord_kernel::telemetry::init(&settings);
     let clock = clock.unwrap_or_else(|| Arc::new(FixedClock::new(chrono::Utc::now())));

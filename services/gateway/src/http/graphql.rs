@@ -1,10 +1,12 @@
 //! `POST /graphql` and the GraphiQL page. The handler reads a bounded body, inspects the
 //! document (refusing what breaks a bound), authenticates the bearer, puts the per-request
-//! context and dataloaders in, runs the operation, and gives every error a code.
+//! context and dataloaders in, runs the operation on the schema whose limits fit it, and gives
+//! every error a code.
 
 use super::document::{Inspection, inspect};
 use super::{body, error_response};
 use crate::app::AppState;
+use crate::schema::AccordSchema;
 use accord_approvals::graphql::{ApprovalsLoader, GrantLoader};
 use accord_kernel::ErrorKind;
 use accord_kernel::gql::RequestMeta;
@@ -45,7 +47,7 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
         let mut response = match inspected {
             Err(parse_error) => Response::from_errors(vec![parse_error]),
             Ok(Inspection { refusal: Some(why), .. }) => Response::from_errors(vec![ServerError::new(why, None)]),
-            Ok(Inspection { .. }) => {
+            Ok(Inspection { introspection_only, .. }) => {
                 let principal = match bearer(&req) {
                     None => None,
                     Some(Err(())) => {
@@ -76,7 +78,7 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
                     .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
                     .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
                     .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
-                state.schema.execute(request).await
+                schema_for(&state, introspection_only).execute(request).await
             }
         };
         // Parse and validation errors (unknown enum values, wrong types, depth and complexity
@@ -92,6 +94,15 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
     }
     .instrument(span)
     .await
+}
+
+/// Pure introspection runs on the introspection-only schema (deeper limit, no resolvers of
+/// ours); everything else on the API schema.
+fn schema_for(state: &AppState, introspection_only: bool) -> &AccordSchema {
+    match &state.introspection_schema {
+        Some(schema) if introspection_only => schema,
+        _ => &state.schema,
+    }
 }
 
 /// The bearer token, if an Authorization header was sent (`Err` when it is malformed).

@@ -8,6 +8,7 @@ mod auth;
 mod backends;
 mod bounds;
 mod demo;
+mod introspection;
 mod invitations;
 mod ops;
 mod process;
