@@ -1,5 +1,5 @@
-//! The actix-web application: state built once from [`Settings`], the listener and its routes
-//! (see [`crate::http`]).
+//! The actix-web application: state built once from [`Settings`], the listeners (the API, and
+//! `/metrics` alone on `ACCORD_METRICS_BIND` when set) and their routes (see [`crate::http`]).
 
 use crate::http::document::OperationNames;
 use crate::metrics::Metrics;
@@ -121,22 +121,35 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    metrics: Option<(u16, Server)>,
     state: AppState,
 }
 
 impl Application {
-    /// Builds the state and binds `settings.bind` (port 0 picks a free port).
+    /// Builds the state and binds `settings.bind`, and `settings.metrics_bind` when set (port 0
+    /// picks a free port).
     ///
     /// # Errors
-    /// As [`AppState::build`], or when the address cannot be bound.
+    /// As [`AppState::build`], or when an address cannot be bound.
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let bind = settings.bind.clone();
+        let metrics_bind = settings.metrics_bind;
         let state = AppState::build(settings, clock).await?;
         let listener = TcpListener::bind(&bind).with_context(|| format!("cannot listen on {bind}"))?;
         let port = listener.local_addr()?.port();
-        let server = api_server(listener, state.clone())?;
+        let metrics = match metrics_bind {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr} (metrics_bind)"))?;
+                let metrics_port = listener.local_addr()?.port();
+                let address = std::net::SocketAddr::new(addr.ip(), metrics_port);
+                tracing::info!(address = %format!("http://{address}/metrics"), "metrics are served here only");
+                Some((metrics_port, metrics_server(listener, state.clone())?))
+            }
+            None => None,
+        };
+        let server = api_server(listener, state.clone(), metrics.is_none())?;
         tracing::info!(address = %format!("http://{}:{port}", listener_host(&bind)), "accord is listening");
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, metrics, state })
     }
 
     /// The bound port.
@@ -145,18 +158,40 @@ impl Application {
         self.port
     }
 
+    /// The port of the separate metrics listener, when `metrics_bind` is set.
+    #[must_use]
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// The application state (tests reach the database and clock through it).
     #[must_use]
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped. When either listener stops, the other is stopped
+    /// too.
     ///
     /// # Errors
-    /// When the server fails.
+    /// When a server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((_, metrics)) = self.metrics else {
+            return self.server.await;
+        };
+        let (api_handle, metrics_handle) = (self.server.handle(), metrics.handle());
+        let api = async {
+            let result = self.server.await;
+            metrics_handle.stop(true).await;
+            result
+        };
+        let metrics = async {
+            let result = metrics.await;
+            api_handle.stop(true).await;
+            result
+        };
+        let (api, metrics) = futures::join!(api, metrics);
+        api.and(metrics)
     }
 }
 
@@ -164,12 +199,26 @@ fn listener_host(bind: &str) -> &str {
     bind.rsplit_once(':').map_or(bind, |(h, _)| h)
 }
 
-fn api_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+fn api_server(listener: TcpListener, state: AppState, with_metrics: bool) -> std::io::Result<Server> {
     let data = web::Data::new(state);
     Ok(HttpServer::new(move || {
-        App::new().app_data(data.clone()).wrap(from_fn(crate::http::record_request)).configure(crate::http::api_routes)
+        App::new()
+            .app_data(data.clone())
+            .wrap(from_fn(crate::http::record_request))
+            .configure(|cfg| crate::http::api_routes(cfg, with_metrics))
     })
     .workers(2)
+    .listen(listener)?
+    .run())
+}
+
+/// The listener on `metrics_bind`: `/metrics` and nothing else.
+fn metrics_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    Ok(HttpServer::new(move || {
+        App::new().app_data(data.clone()).wrap(from_fn(crate::http::record_request)).configure(crate::ops::metrics_routes)
+    })
+    .workers(1)
     .listen(listener)?
     .run())
 }

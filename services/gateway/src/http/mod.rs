@@ -15,10 +15,13 @@ use actix_web::{HttpResponse, web};
 use std::time::Instant;
 use tracing::Instrument;
 
-/// The API routes.
-pub fn api_routes(cfg: &mut web::ServiceConfig) {
+/// The API routes. `/metrics` is among them unless a separate metrics listener serves it.
+pub fn api_routes(cfg: &mut web::ServiceConfig, with_metrics: bool) {
     cfg.route("/graphql", web::post().to(graphql::graphql)).route("/graphql", web::get().to(graphql::graphiql));
-    crate::ops::routes(cfg);
+    crate::ops::health_routes(cfg);
+    if with_metrics {
+        crate::ops::metrics_routes(cfg);
+    }
 }
 
 /// Counts and times every request by method, matched route and status, with labels from

@@ -1,7 +1,7 @@
 //! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches, one credential field
-//! per request, no fragment bombs, and metrics whose label sets no client can grow.
+//! per request, and metrics whose label sets no client can grow.
 
-use accord_testkit::{TestApp, error_code, error_message, spawn_app};
+use accord_testkit::{TestApp, error_code, error_message, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use std::io::{Read as _, Write as _};
 
@@ -248,6 +248,39 @@ async fn a_known_operation_name_is_kept_as_the_label() {
     let text = metrics_text(&app).await;
     assert!(text.contains("accord_graphql_operations_total{operation=\"analyzeScopes\",outcome=\"ok\"} 1"), "{text}");
     assert!(text.contains("accord_graphql_operations_total{operation=\"IntrospectionQuery\",outcome=\"ok\"} 1"), "{text}");
+}
+
+#[tokio::test]
+async fn with_a_metrics_listener_metrics_leave_the_api_listener() {
+    let app = spawn_app_with(|s| s.metrics_bind = Some("127.0.0.1:0".parse().unwrap())).await;
+    let metrics_address = app.metrics_address.clone().expect("a metrics listener");
+    assert_ne!(metrics_address, app.address);
+    app.gql(None, "{ analyzeScopes(scopes: []) { valid } }", json!({})).await;
+
+    let main = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap();
+    assert_eq!(main.status().as_u16(), 404);
+    let res = app.client.get(format!("{metrics_address}/metrics")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("accord_graphql_operations_total{operation=\"anonymous\",outcome=\"ok\"} 1"), "{text}");
+    assert!(text.contains("accord_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"), "{text}");
+    assert!(text.contains("accord_db_pool_connections{state=\"open\"}"), "{text}");
+
+    // The metrics listener serves nothing else; the API listener still serves the rest.
+    for path in ["/graphql", "/healthz", "/readyz"] {
+        let res = app.client.get(format!("{metrics_address}{path}")).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+    }
+    let res = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn without_a_metrics_listener_metrics_stay_on_the_api_listener() {
+    let app = spawn_app().await;
+    assert!(app.metrics_address.is_none());
+    let res = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
 }
 
 #[tokio::test]
