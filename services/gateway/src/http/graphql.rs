@@ -30,7 +30,7 @@ pub async fn graphiql() -> HttpResponse {
 /// `POST /graphql`.
 pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let start = Instant::now();
-    let meta = RequestMeta { request_id: accord_kernel::new_id(), client_ip: req.peer_addr().map(|a| a.ip().to_string()) };
+    let meta = RequestMeta { request_id: accord_kernel::new_id(), client_ip: super::client_address(&req, &state.settings.trusted_proxies) };
     let mut request = match body::read(&req, payload).await {
         Ok(r) => r,
         Err(refusal) => return error_response(refusal.status, ErrorKind::BadUserInput, &refusal.message),

@@ -1,5 +1,5 @@
-//! The HTTP edge: routes, the request-metrics middleware, and the JSON error shape every
-//! refusal uses.
+//! The HTTP edge: routes, the request-metrics middleware, the client address, and the JSON
+//! error shape every refusal uses.
 
 pub mod body;
 pub mod document;
@@ -10,8 +10,10 @@ use accord_kernel::ErrorKind;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderName;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use ipnet::IpNet;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -55,4 +57,15 @@ pub fn error_body(kind: ErrorKind, message: &str) -> serde_json::Value {
 #[must_use]
 pub fn error_response(status: StatusCode, kind: ErrorKind, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(error_body(kind, message))
+}
+
+/// The client address for rate limits and audit: the TCP peer, or the `X-Forwarded-For` client
+/// a trusted proxy names (see [`crate::client_ip`]).
+#[must_use]
+pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> Option<String> {
+    const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+    let peer = req.peer_addr()?.ip();
+    // A header value that is not text cannot be read as a hop: it makes the chain unreadable.
+    let forwarded = req.headers().get_all(X_FORWARDED_FOR).map(|v| v.to_str().unwrap_or("\u{0}"));
+    Some(crate::client_ip::client_ip(peer, forwarded, trusted).to_string())
 }

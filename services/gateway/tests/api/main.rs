@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod backends;
 mod bounds;
+mod client_address;
 mod demo;
 mod introspection;
 mod invitations;
