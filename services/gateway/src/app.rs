@@ -1,34 +1,27 @@
-//! The actix-web application: state built once from [`Settings`], routes, and the GraphQL
-//! handler (bearer authentication, per-request context and dataloaders, error codes).
+//! The actix-web application: state built once from [`Settings`], the listeners (the API, and
+//! `/metrics` alone on `ACCORD_METRICS_BIND` when set) and their routes (see [`crate::http`]).
 
+use crate::http::document::OperationNames;
 use crate::metrics::Metrics;
-use crate::schema::{AccordSchema, builder};
+use crate::schema::{AccordSchema, builder, introspection_schema};
 use accord_approvals::Approvals;
-use accord_approvals::graphql::{ApprovalsLoader, GrantLoader};
 use accord_db::store::Store;
+use accord_kernel::SharedClock;
 use accord_kernel::config::Settings;
-use accord_kernel::gql::RequestMeta;
 use accord_kernel::keys::{KeySource, MasterKey};
-use accord_kernel::{ErrorKind, SharedClock};
 use accord_lifecycle::Lifecycle;
 use accord_migrations::{Migrator, MigratorTrait};
 use accord_registry::Registry;
-use accord_registry::graphql::AppLoader;
 use accord_tenants::Tenants;
 use accord_tenants::credentials::SessionKeys;
-use accord_tenants::graphql::TenantLoader;
-use actix_web::dev::{Server, Service as _};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
-use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::GraphQLRequest;
 use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
-use tracing::Instrument;
 
 /// Everything a request handler may need. Cheap to clone.
 #[derive(Clone)]
@@ -53,6 +46,11 @@ pub struct AppState {
     pub statements: Arc<AtomicU64>,
     /// The GraphQL schema, with the services as data.
     pub schema: AccordSchema,
+    /// Its introspection-only twin for pure introspection documents; `None` when introspection
+    /// is off.
+    pub introspection_schema: Option<AccordSchema>,
+    /// The operation names metrics may carry.
+    pub operation_names: Arc<OperationNames>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
 }
@@ -98,6 +96,8 @@ impl AppState {
             .data(approvals.clone())
             .data(lifecycle.clone())
             .finish();
+        let introspection_schema = settings.graphql_introspection.then(introspection_schema);
+        let operation_names = Arc::new(OperationNames::from_sdl(&schema.sdl()));
         Ok(Self {
             settings: Arc::new(settings),
             db,
@@ -109,6 +109,8 @@ impl AppState {
             lifecycle,
             statements,
             schema,
+            introspection_schema,
+            operation_names,
             metrics: Arc::default(),
         })
     }
@@ -118,22 +120,35 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    metrics: Option<(u16, Server)>,
     state: AppState,
 }
 
 impl Application {
-    /// Builds the state and binds `settings.bind` (port 0 picks a free port).
+    /// Builds the state and binds `settings.bind`, and `settings.metrics_bind` when set (port 0
+    /// picks a free port).
     ///
     /// # Errors
-    /// As [`AppState::build`], or when the address cannot be bound.
+    /// As [`AppState::build`], or when an address cannot be bound.
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let bind = settings.bind.clone();
+        let metrics_bind = settings.metrics_bind;
         let state = AppState::build(settings, clock).await?;
         let listener = TcpListener::bind(&bind).with_context(|| format!("cannot listen on {bind}"))?;
         let port = listener.local_addr()?.port();
-        let server = server(listener, state.clone())?;
+        let metrics = match metrics_bind {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr} (metrics_bind)"))?;
+                let metrics_port = listener.local_addr()?.port();
+                let address = std::net::SocketAddr::new(addr.ip(), metrics_port);
+                tracing::info!(address = %format!("http://{address}/metrics"), "metrics are served here only");
+                Some((metrics_port, metrics_server(listener, state.clone())?))
+            }
+            None => None,
+        };
+        let server = api_server(listener, state.clone(), metrics.is_none())?;
         tracing::info!(address = %format!("http://{}:{port}", listener_host(&bind)), "accord is listening");
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, metrics, state })
     }
 
     /// The bound port.
@@ -142,18 +157,40 @@ impl Application {
         self.port
     }
 
+    /// The port of the separate metrics listener, when `metrics_bind` is set.
+    #[must_use]
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// The application state (tests reach the database and clock through it).
     #[must_use]
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped. When either listener stops, the other is stopped
+    /// too.
     ///
     /// # Errors
-    /// When the server fails.
+    /// When a server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((_, metrics)) = self.metrics else {
+            return self.server.await;
+        };
+        let (api_handle, metrics_handle) = (self.server.handle(), metrics.handle());
+        let api = async {
+            let result = self.server.await;
+            metrics_handle.stop(true).await;
+            result
+        };
+        let metrics = async {
+            let result = metrics.await;
+            api_handle.stop(true).await;
+            result
+        };
+        let (api, metrics) = futures::join!(api, metrics);
+        api.and(metrics)
     }
 }
 
@@ -161,124 +198,26 @@ fn listener_host(bind: &str) -> &str {
     bind.rsplit_once(':').map_or(bind, |(h, _)| h)
 }
 
-fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+fn api_server(listener: TcpListener, state: AppState, with_metrics: bool) -> std::io::Result<Server> {
     let data = web::Data::new(state);
     Ok(HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .wrap_fn(|req, srv| {
-                let start = Instant::now();
-                let method = req.method().to_string();
-                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
-                let metrics = req.app_data::<web::Data<AppState>>().map(|d| d.metrics.clone());
-                let span = tracing::info_span!("http", %method, %route);
-                let fut = srv.call(req);
-                async move {
-                    let res = fut.await;
-                    if let (Some(m), Ok(r)) = (metrics, &res) {
-                        m.http(&method, &route, r.status().as_u16(), start.elapsed());
-                    }
-                    res
-                }
-                .instrument(span)
-            })
-            .route("/graphql", web::post().to(graphql))
-            .route("/graphql", web::get().to(graphiql))
-            .configure(crate::ops::routes)
+            .wrap(from_fn(crate::http::record_request))
+            .configure(|cfg| crate::http::api_routes(cfg, with_metrics))
     })
     .workers(2)
     .listen(listener)?
     .run())
 }
 
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").title("Accord GraphQL").finish())
-}
-
-fn error_body(kind: ErrorKind, message: &str) -> serde_json::Value {
-    serde_json::json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": kind.code() } }] })
-}
-
-async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: GraphQLRequest) -> HttpResponse {
-    let start = Instant::now();
-    let meta = RequestMeta { request_id: accord_kernel::new_id(), client_ip: req.peer_addr().map(|a| a.ip().to_string()) };
-    let mut request = body.into_inner();
-    let operation = request.operation_name.clone().unwrap_or_else(|| operation_name(&request.query));
-    let span = tracing::info_span!("graphql", request_id = %meta.request_id, operation = %operation, tenant_id = tracing::field::Empty);
-
-    async move {
-        let principal = match bearer(&req) {
-            None => None,
-            Some(Err(())) => {
-                return HttpResponse::Unauthorized()
-                    .json(error_body(ErrorKind::Unauthenticated, "the Authorization header must be `Bearer <token>`"));
-            }
-            Some(Ok(token)) => match state.tenants.authenticate(token).await {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let gql = accord_kernel::gql::classify_to_gql(Some(&meta), &e);
-                    let kind = accord_kernel::Classify::kind(&e);
-                    let status = if kind == ErrorKind::Internal { 500 } else { 401 };
-                    return HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
-                        .json(error_body(kind, &gql.message));
-                }
-            },
-        };
-        if let Some(p) = &principal {
-            tracing::Span::current().record("tenant_id", p.tenant_id.as_str());
-            request = request.data(p.clone());
-        }
-        request = request
-            .data(meta.clone())
-            .data(DataLoader::new(TenantLoader(state.tenants.clone()), tokio::spawn))
-            .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
-            .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
-            .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
-        let mut response = state.schema.execute(request).await;
-        // Parse and validation errors (unknown enum values, wrong types, depth and complexity
-        // limits) carry no code of their own: they are all bad input.
-        for e in &mut response.errors {
-            let has_code = e.extensions.as_ref().and_then(|x| x.get("code")).is_some();
-            if !has_code {
-                e.extensions.get_or_insert_with(Default::default).set("code", ErrorKind::BadUserInput.code());
-            }
-        }
-        state.metrics.graphql(&operation, response.errors.is_empty(), start.elapsed());
-        HttpResponse::Ok().json(response)
-    }
-    .instrument(span)
-    .await
-}
-
-/// The bearer token, if an Authorization header was sent (`Err` when it is malformed).
-fn bearer(req: &HttpRequest) -> Option<Result<&str, ()>> {
-    let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
-    let v = h.to_str().ok()?;
-    Some(match v.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
-        _ => Err(()),
+/// The listener on `metrics_bind`: `/metrics` and nothing else.
+fn metrics_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    Ok(HttpServer::new(move || {
+        App::new().app_data(data.clone()).wrap(from_fn(crate::http::record_request)).configure(crate::ops::metrics_routes)
     })
-}
-
-/// The name of the first operation in a document (`query Foo`, `mutation Bar`), for logs and
-/// metrics when the client did not send `operationName`; empty for anonymous operations.
-fn operation_name(query: &str) -> String {
-    let mut words = query.split(|c: char| c.is_whitespace() || "{(@".contains(c)).filter(|w| !w.is_empty());
-    match words.next() {
-        Some("query" | "mutation" | "subscription") => words.next().filter(|w| !w.starts_with('$')).unwrap_or_default().to_owned(),
-        _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn operation_names_come_from_the_document() {
-        assert_eq!(super::operation_name("query Probe { me { id } }"), "Probe");
-        assert_eq!(super::operation_name("mutation Login($e: String!) { login }"), "Login");
-        assert_eq!(super::operation_name("{ me { id } }"), "");
-        assert_eq!(super::operation_name("query($a: Int) { x }"), "");
-    }
+    .workers(1)
+    .listen(listener)?
+    .run())
 }

@@ -1,6 +1,8 @@
 //! Prometheus metrics, kept in-process and rendered as text at `/metrics`: HTTP requests by
-//! route and status, GraphQL operations by name and outcome with a latency histogram, and the
-//! database pool.
+//! method, route and status, GraphQL operations by name and outcome with a latency histogram,
+//! and the database pool. Every label comes from a bounded set (SPEC §2.8), so no client can
+//! grow the exposition: unknown methods count as `other`, unmatched paths as `unmatched`, and
+//! operation names are the schema's own or `other`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -47,16 +49,34 @@ fn label(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
 }
 
+/// The label of an HTTP method: one of the standard methods, or `other` (a client may send any
+/// token as a method; each would otherwise add series forever).
+#[must_use]
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 impl Metrics {
-    /// Records one HTTP request. `route` is the matched pattern (never the raw path, which
-    /// could carry ids and blow up cardinality).
+    /// Records one HTTP request. `method` is a [`method_label`]; `route` is the matched pattern
+    /// or `unmatched` (never the raw path, which could carry ids and blow up cardinality).
     pub fn http(&self, method: &str, route: &str, status: u16, took: Duration) {
         if let Ok(mut m) = self.http.lock() {
             m.entry((method.to_owned(), route.to_owned(), status)).or_default().observe(took);
         }
     }
 
-    /// Records one GraphQL operation.
+    /// Records one GraphQL operation. `operation` comes from a bounded set (see
+    /// [`crate::http::document::OperationNames`]).
     pub fn graphql(&self, operation: &str, ok: bool, took: Duration) {
         let name: String = operation.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
         let name = if name.is_empty() { "anonymous".to_owned() } else { name };
@@ -71,7 +91,7 @@ impl Metrics {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "# HELP accord_http_requests_total HTTP requests by route and status.\n# TYPE accord_http_requests_total counter"
+            "# HELP accord_http_requests_total HTTP requests by method, route and status.\n# TYPE accord_http_requests_total counter"
         );
         let http = self.http.lock().map(|m| m.clone()).unwrap_or_default();
         for ((method, route, status), h) in &http {
@@ -142,5 +162,15 @@ mod tests {
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.05\"} 2"));
         assert!(text.contains("operation=\"droptable\""));
         assert!(text.contains("accord_db_pool_connections{state=\"open\"} 4"));
+    }
+
+    #[test]
+    fn http_methods_outside_the_standard_ones_are_other() {
+        use actix_web::http::Method;
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::OPTIONS), "OPTIONS");
+        assert_eq!(method_label(&Method::from_bytes(b"FOO").unwrap()), "other");
+        assert_eq!(method_label(&Method::TRACE), "other");
+        assert_eq!(method_label(&Method::CONNECT), "other");
     }
 }

@@ -4,9 +4,14 @@ use crate::app::AppState;
 use actix_web::{HttpResponse, web};
 use sea_orm::DbBackend;
 
-/// Mounts `/healthz`, `/readyz` and `/metrics`.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz)).route("/metrics", web::get().to(metrics));
+/// Mounts `/healthz` and `/readyz`.
+pub fn health_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz));
+}
+
+/// Mounts `/metrics` (on the main listener, or alone on `ACCORD_METRICS_BIND`).
+pub fn metrics_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/metrics", web::get().to(metrics));
 }
 
 async fn healthz() -> HttpResponse {

@@ -1,5 +1,6 @@
 //! The GraphQL schema: every service's query and mutation roots merged, with depth and
-//! complexity limits, no field suggestions, and optional introspection.
+//! complexity limits, no field suggestions, and optional introspection; and its
+//! introspection-only twin, whose depth limit admits the standard introspection query.
 
 use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
 use accord_lifecycle::graphql::LifecycleMutation;
@@ -22,6 +23,12 @@ pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 /// Most fields (aliases included) one operation may select.
 pub const MAX_COMPLEXITY: usize = 1000;
+/// Deepest selection allowed in a document that only introspects. The standard introspection
+/// query (graphql-js `getIntrospectionQuery`, sent by GraphiQL, GraphQL Code Generator, Postman)
+/// reaches depth 15: `__schema types fields args type` and nine levels of `ofType`, then `name`.
+/// A few levels spare; anything deeper is abuse (real type references are at most about five
+/// wrappers deep, so deeper `ofType`s only return nulls).
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 
 /// The schema with its limits; service handles are added as data by the caller.
 #[must_use]
@@ -31,6 +38,20 @@ pub fn builder(introspection: bool) -> SchemaBuilder<QueryRoot, MutationRoot, Em
         .limit_complexity(MAX_COMPLEXITY)
         .disable_suggestions();
     if introspection { b } else { b.disable_introspection() }
+}
+
+/// The schema for documents whose executed operation selects only `__schema`, `__type` or
+/// `__typename` at its root: the same types, a depth limit sized for introspection, the same
+/// complexity limit. It is built `introspection_only`, so even a document misjudged as
+/// introspection reaches no resolver (other root fields answer null) and needs no service data.
+#[must_use]
+pub fn introspection_schema() -> AccordSchema {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(MAX_INTROSPECTION_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .disable_suggestions()
+        .introspection_only()
+        .finish()
 }
 
 /// The SDL that `accord schema` prints and `frontend/schema.graphql` must equal.

@@ -3,8 +3,10 @@
 //! a message naming each of them, so a typo never silently falls back to a default.
 
 use crate::TenantKind;
+use ipnet::IpNet;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// How logs are written.
@@ -47,6 +49,12 @@ pub struct Settings {
     pub graphql_introspection: bool,
     /// Lifetime of a session JWT, in minutes.
     pub session_ttl_minutes: i64,
+    /// A second listener that serves only `/metrics` (an internal port for Prometheus);
+    /// `None`: `/metrics` is served on the main listener.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Proxies whose `X-Forwarded-For` names the client for rate limits and audit; empty: the
+    /// TCP peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// A configuration problem, naming the key.
@@ -80,6 +88,8 @@ const KEYS: &[(&str, &str)] = &[
     ("log_format", "ACCORD_LOG_FORMAT"),
     ("graphql_introspection", "ACCORD_GRAPHQL_INTROSPECTION"),
     ("session_ttl_minutes", "ACCORD_SESSION_TTL_MINUTES"),
+    ("metrics_bind", "ACCORD_METRICS_BIND"),
+    ("trusted_proxies", "ACCORD_TRUSTED_PROXIES"),
 ];
 
 /// `ACCORD_*` variables that are not settings: the config file path and test-harness switches.
@@ -105,6 +115,8 @@ impl Settings {
             log_format: LogFormat::Pretty,
             graphql_introspection: true,
             session_ttl_minutes: 12 * 60,
+            metrics_bind: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -179,6 +191,12 @@ impl Settings {
         if !values.contains_key("public_url") {
             s.public_url = format!("http://{}", s.bind);
         }
+        if let (Some(metrics), Some((_, source))) = (s.metrics_bind, values.get("metrics_bind"))
+            && metrics.port() != 0
+            && s.bind.parse::<SocketAddr>().is_ok_and(|b| b == metrics)
+        {
+            errors.push(err(source, "must differ from the main listen address (bind)"));
+        }
         if errors.is_empty() { Ok(s) } else { Err(ConfigErrors(errors)) }
     }
 
@@ -249,6 +267,14 @@ impl Settings {
                 }
                 self.session_ttl_minutes = m;
             }
+            "metrics_bind" => {
+                self.metrics_bind = if raw.trim().is_empty() {
+                    None
+                } else {
+                    Some(raw.trim().parse().map_err(|_| format!("`{raw}` is not an address like 127.0.0.1:9100"))?)
+                };
+            }
+            "trusted_proxies" => self.trusted_proxies = parse_networks(raw)?,
             _ => return Err("unknown setting".into()),
         }
         Ok(())
@@ -278,6 +304,25 @@ fn parse_bool(raw: &str) -> Result<bool, String> {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
         _ => Err(format!("`{raw}` is not true or false")),
+    }
+}
+
+/// Comma-separated CIDRs (`10.0.0.0/8, 2001:db8::/32`); a bare address is a single host.
+/// Host bits are cleared, so `10.1.2.3/8` means `10.0.0.0/8`.
+fn parse_networks(raw: &str) -> Result<Vec<IpNet>, String> {
+    let mut nets = Vec::new();
+    let mut bad = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<IpNet>().or_else(|_| part.parse::<IpAddr>().map(IpNet::from)) {
+            Ok(net) => nets.push(net.trunc()),
+            Err(_) => bad.push(format!("`{part}`")),
+        }
+    }
+    if bad.is_empty() {
+        Ok(nets)
+    } else {
+        let what = if bad.len() == 1 { "is not a CIDR" } else { "are not CIDRs" };
+        Err(format!("{} {what} like 10.0.0.0/8 or 2001:db8::/32", bad.join(", ")))
     }
 }
 
@@ -335,6 +380,35 @@ mod tests {
         assert!(text.contains("ACCORD_BIND: `localhost` is not an address"), "{text}");
         assert!(text.contains("colour: unknown key"), "{text}");
         assert_eq!(e.0.len(), 3, "{text}");
+    }
+
+    #[test]
+    fn metrics_bind_is_optional_and_must_be_an_address_other_than_bind() {
+        let s = Settings::from_sources(&env(&[]), None).unwrap();
+        assert_eq!(s.metrics_bind, None);
+        let s = Settings::from_sources(&env(&[("ACCORD_METRICS_BIND", "127.0.0.1:9100")]), None).unwrap();
+        assert_eq!(s.metrics_bind, Some("127.0.0.1:9100".parse().unwrap()));
+        let s = Settings::from_sources(&env(&[]), Some("metrics_bind = \"0.0.0.0:9100\"\n")).unwrap();
+        assert_eq!(s.metrics_bind, Some("0.0.0.0:9100".parse().unwrap()));
+        let e = Settings::from_sources(&env(&[("ACCORD_METRICS_BIND", "localhost:9100")]), None).unwrap_err();
+        assert!(e.to_string().contains("ACCORD_METRICS_BIND: `localhost:9100` is not an address"), "{e}");
+        let e = Settings::from_sources(&env(&[]), Some("bind = \"127.0.0.1:9000\"\nmetrics_bind = \"127.0.0.1:9000\"\n")).unwrap_err();
+        assert!(e.to_string().contains("accord.toml `metrics_bind`: must differ from the main listen address"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_and_bad_ones_are_named() {
+        let s = Settings::from_sources(&env(&[]), None).unwrap();
+        assert!(s.trusted_proxies.is_empty());
+        let s = Settings::from_sources(&env(&[("ACCORD_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1/32,2001:db8::/32, 192.168.1.7")]), None)
+            .unwrap();
+        let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "2001:db8::/32", "192.168.1.7/32"]);
+        let s = Settings::from_sources(&env(&[]), Some("trusted_proxies = [\"10.1.2.3/8\", \"fd00::/8\"]\n")).unwrap();
+        let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "fd00::/8"]);
+        let e = Settings::from_sources(&env(&[("ACCORD_TRUSTED_PROXIES", "10.0.0.0/33,proxy.internal,127.0.0.1/32")]), None).unwrap_err();
+        assert!(e.to_string().contains("ACCORD_TRUSTED_PROXIES: `10.0.0.0/33`, `proxy.internal` are not CIDRs like 10.0.0.0/8"), "{e}");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum Backends {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// `http://127.0.0.1:<port>` of the separate metrics listener, when `metrics_bind` is set.
+    pub metrics_address: Option<String>,
     /// An HTTP client.
     pub client: reqwest::Client,
     /// The server's state (database, store, services).
@@ -103,15 +105,28 @@ pub async fn spawn_app() -> TestApp {
     start(settings, backends, dir, None).await
 }
 
+/// Starts a server in a fresh world whose settings `change` adjusts first (e.g. a trusted proxy
+/// or a metrics listener).
+///
+/// # Panics
+/// On setup failure.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let (mut settings, backends) = fresh_settings(dir.path()).await;
+    change(&mut settings);
+    start(settings, backends, dir, None).await
+}
+
 async fn start(settings: Settings, backends: Backends, dir: Arc<tempfile::TempDir>, clock: Option<Arc<FixedClock>>) -> TestApp {
     accord_kernel::telemetry::init(&settings);
     let clock = clock.unwrap_or_else(|| Arc::new(FixedClock::new(chrono::Utc::now())));
     let app = Application::build(settings.clone(), clock.clone()).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, client, state, clock, settings, backends, _dir: dir }
+    TestApp { address, metrics_address, client, state, clock, settings, backends, _dir: dir }
 }
 
 impl TestApp {

@@ -6,8 +6,11 @@
 mod audit;
 mod auth;
 mod backends;
+mod bounds;
+mod client_address;
 mod demo;
 mod free_text;
+mod introspection;
 mod invitations;
 mod logout;
 mod ops;
