@@ -6,8 +6,8 @@
 
 use std::str::FromStr;
 
-use crate::MAX_SCOPE_LEN;
 use crate::error::ScopeError;
+use crate::limits::MAX_SCOPE_LEN;
 use crate::model::{Context, Extension, LaunchType, Permissions, Resource, ResourceScope, Scope};
 use crate::resource_types::{ResourceType, closest};
 

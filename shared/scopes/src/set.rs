@@ -5,8 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ScopeSetError;
+use crate::limits::MAX_SCOPES_PER_SET;
 use crate::model::{ResourceScope, Scope};
-use crate::{MAX_SCOPES_PER_SET, Risk};
+use crate::risk::Risk;
 
 /// A normalized set of scopes.
 ///
