@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::Risk;
 use crate::model::{Resource, Scope};
+use crate::risk::Risk;
 
 /// The analysis of one scope string (GraphQL `ScopeAnalysis`, SPEC §5). Absent values
 /// serialize as `null`, never skipped.

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::analysis::{ScopeAnalysis, analyze};
 use crate::coverage::{covers, explain_uncovered};
+use crate::error::ScopeSetError;
+use crate::limits::MAX_SCOPES_PER_SET;
 use crate::model::Scope;
 use crate::set::ScopeSet;
-use crate::{MAX_SCOPES_PER_SET, ScopeSetError};
 
 /// Exit code: every scope valid (explain) / every requested scope covered (check).
 pub const EXIT_OK: i32 = 0;

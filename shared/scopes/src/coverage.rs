@@ -159,6 +159,40 @@ pub fn explain_uncovered<G: AsRef<[Scope]> + ?Sized>(granted: &G, requested: &Sc
     Some(format!("no granted scope allows anything on {target}"))
 }
 
+impl Scope {
+    /// Whether this single scope covers `requested` (see [`crate::covers`]).
+    #[must_use]
+    pub fn covers(&self, requested: &Self) -> bool {
+        covers(std::slice::from_ref(self), requested)
+    }
+
+    /// Whether some interaction is allowed by both (see [`crate::overlaps`]).
+    #[must_use]
+    pub fn overlaps(&self, other: &Self) -> bool {
+        overlaps(self, other)
+    }
+}
+
+impl ScopeSet {
+    /// Whether this set, taken as granted, covers `requested` (see [`crate::covers`]).
+    #[must_use]
+    pub fn covers(&self, requested: &Scope) -> bool {
+        covers(self, requested)
+    }
+
+    /// Whether this set covers every member of `requested`.
+    #[must_use]
+    pub fn covers_all(&self, requested: &Self) -> bool {
+        covers_all(self, requested)
+    }
+
+    /// The members of `requested` this set does not cover.
+    #[must_use]
+    pub fn uncovered(&self, requested: &Self) -> Vec<Scope> {
+        uncovered(self, requested)
+    }
+}
+
 /// Union of the letters of the granted resource scopes that match `requested`.
 fn granted_letters(granted: &[Scope], requested: &ResourceScope) -> Permissions {
     let mut have = Permissions::NONE;

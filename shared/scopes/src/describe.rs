@@ -3,8 +3,16 @@
 use crate::model::{Context, Permissions, Resource, ResourceScope, Scope};
 use crate::resource_types::ResourceType;
 
+impl Scope {
+    /// A plain-English description for approvers.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        describe(self)
+    }
+}
+
 /// The description of one scope.
-pub(crate) fn describe(scope: &Scope) -> String {
+fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Resource(r) => describe_resource(r),
         Scope::Launch => {

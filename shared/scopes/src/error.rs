@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{MAX_SCOPE_LEN, MAX_SCOPES_PER_SET};
+use crate::limits::{MAX_SCOPE_LEN, MAX_SCOPES_PER_SET};
 
 /// Why one scope string was refused. `Display` gives the human message.
 #[derive(Clone, PartialEq, Eq, Debug)]

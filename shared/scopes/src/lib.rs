@@ -43,6 +43,7 @@ pub mod cli;
 mod coverage;
 mod describe;
 mod error;
+mod limits;
 mod model;
 mod parse;
 mod resource_types;
@@ -52,14 +53,9 @@ mod set;
 pub use analysis::{ScopeAnalysis, analyze, analyze_all};
 pub use coverage::{covers, covers_all, explain_uncovered, intersection, narrow, overlaps, uncovered};
 pub use error::{ScopeError, ScopeSetError};
+pub use limits::{MAX_SCOPE_LEN, MAX_SCOPES_PER_SET};
 pub use model::{Context, Extension, LaunchType, Permissions, Resource, ResourceScope, Scope};
 pub use parse::parse_scope;
 pub use resource_types::{R4_RESOURCE_TYPES, ResourceType};
 pub use risk::Risk;
 pub use set::ScopeSet;
-
-/// Longest accepted scope, in bytes (1 KiB).
-pub const MAX_SCOPE_LEN: usize = 1024;
-
-/// Most scopes accepted in one set (counted before merging).
-pub const MAX_SCOPES_PER_SET: usize = 100;

@@ -2,10 +2,14 @@
 //! to v2 letters and sorts query parameters, and the fields are private so no caller can
 //! build a scope the parser would not produce. `Display` prints the normalized form, and
 //! parsing that text gives back an equal value.
+//!
+//! This module depends on no other module of the crate but the resource-type list: the
+//! behaviour of these types lives with the module that owns it, in `impl` blocks there —
+//! parsing and checked construction (`FromStr`, `Deserialize`, [`ResourceScope::new`]) in
+//! `parse`, coverage and overlap in `coverage`, risk in `risk`, descriptions in `describe`.
 
 use std::fmt;
 
-use crate::error::ScopeError;
 use crate::resource_types::ResourceType;
 
 /// Whose data a resource scope reaches.
@@ -193,27 +197,6 @@ pub struct ResourceScope {
 }
 
 impl ResourceScope {
-    /// Builds a resource scope from parts, applying the same checks and normalization as
-    /// parsing (query parameters are validated, then sorted and deduplicated).
-    ///
-    /// # Errors
-    /// [`ScopeError`] when `permissions` is empty, a query parameter is malformed (the
-    /// same rules as parsing), or the scope's text would exceed [`crate::MAX_SCOPE_LEN`].
-    pub fn new(context: Context, resource: Resource, permissions: Permissions, query: Vec<(String, String)>) -> Result<Self, ScopeError> {
-        if permissions.is_empty() {
-            return Err(ScopeError::EmptyPermissions);
-        }
-        for (name, value) in &query {
-            crate::parse::check_query_param(name, value)?;
-        }
-        let scope = Self::from_checked_parts(context, resource, permissions, query);
-        let len = scope.to_string().len();
-        if len > crate::MAX_SCOPE_LEN {
-            return Err(ScopeError::TooLong { len });
-        }
-        Ok(scope)
-    }
-
     /// Sorts and deduplicates an already-validated query.
     pub(crate) fn from_checked_parts(
         context: Context,
@@ -362,30 +345,6 @@ impl Scope {
             _ => None,
         }
     }
-
-    /// Whether this single scope covers `requested` (see [`crate::covers`]).
-    #[must_use]
-    pub fn covers(&self, requested: &Self) -> bool {
-        crate::coverage::covers(std::slice::from_ref(self), requested)
-    }
-
-    /// Whether some interaction is allowed by both (see [`crate::overlaps`]).
-    #[must_use]
-    pub fn overlaps(&self, other: &Self) -> bool {
-        crate::coverage::overlaps(self, other)
-    }
-
-    /// The risk of granting this scope.
-    #[must_use]
-    pub fn risk(&self) -> crate::Risk {
-        crate::risk::risk(self)
-    }
-
-    /// A plain-English description for approvers.
-    #[must_use]
-    pub fn describe(&self) -> String {
-        crate::describe::describe(self)
-    }
 }
 
 impl fmt::Display for Scope {
@@ -412,16 +371,10 @@ impl From<ResourceScope> for Scope {
     }
 }
 
+/// The normalized text (`Deserialize`, which parses, is in `parse`).
 impl serde::Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Scope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::str::FromStr;
 
-use crate::MAX_SCOPE_LEN;
 use crate::error::ScopeError;
+use crate::limits::MAX_SCOPE_LEN;
 use crate::model::{Context, Extension, LaunchType, Permissions, Resource, ResourceScope, Scope};
 use crate::resource_types::{ResourceType, closest};
 
@@ -44,6 +44,37 @@ impl FromStr for Scope {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_scope(s)
+    }
+}
+
+/// A scope string, parsed (an invalid one is a deserialization error).
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl ResourceScope {
+    /// Builds a resource scope from parts, applying the same checks and normalization as
+    /// parsing (query parameters are validated, then sorted and deduplicated).
+    ///
+    /// # Errors
+    /// [`ScopeError`] when `permissions` is empty, a query parameter is malformed (the
+    /// same rules as parsing), or the scope's text would exceed [`crate::MAX_SCOPE_LEN`].
+    pub fn new(context: Context, resource: Resource, permissions: Permissions, query: Vec<(String, String)>) -> Result<Self, ScopeError> {
+        if permissions.is_empty() {
+            return Err(ScopeError::EmptyPermissions);
+        }
+        for (name, value) in &query {
+            check_query_param(name, value)?;
+        }
+        let scope = Self::from_checked_parts(context, resource, permissions, query);
+        let len = scope.to_string().len();
+        if len > MAX_SCOPE_LEN {
+            return Err(ScopeError::TooLong { len });
+        }
+        Ok(scope)
     }
 }
 

@@ -37,20 +37,23 @@ impl fmt::Display for Risk {
     }
 }
 
-/// The risk of one scope (SPEC §4).
-pub(crate) fn risk(scope: &Scope) -> Risk {
-    match scope {
-        Scope::Resource(r) => {
-            let beyond_read = !Permissions::V1_READ.contains(r.permissions);
-            if r.permissions.writes() || r.context == Context::System || (r.resource == Resource::All && beyond_read) {
-                Risk::High
-            } else if r.context == Context::User || r.resource == Resource::All {
-                Risk::Medium
-            } else {
-                Risk::Low
+impl Scope {
+    /// The risk of granting this scope (SPEC §4).
+    #[must_use]
+    pub fn risk(&self) -> Risk {
+        match self {
+            Self::Resource(r) => {
+                let beyond_read = !Permissions::V1_READ.contains(r.permissions);
+                if r.permissions.writes() || r.context == Context::System || (r.resource == Resource::All && beyond_read) {
+                    Risk::High
+                } else if r.context == Context::User || r.resource == Resource::All {
+                    Risk::Medium
+                } else {
+                    Risk::Low
+                }
             }
+            Self::OfflineAccess => Risk::Medium,
+            _ => Risk::Low,
         }
-        Scope::OfflineAccess => Risk::Medium,
-        _ => Risk::Low,
     }
 }

@@ -1,12 +1,14 @@
 //! [`ScopeSet`]: a normalized set of scopes, the form in which Accord stores and compares
-//! requests, proposals and grants.
+//! requests, proposals and grants. Its coverage shortcuts ([`ScopeSet::covers`], …) are in
+//! `coverage`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ScopeSetError;
+use crate::limits::MAX_SCOPES_PER_SET;
 use crate::model::{ResourceScope, Scope};
-use crate::{MAX_SCOPES_PER_SET, Risk};
+use crate::risk::Risk;
 
 /// A normalized set of scopes.
 ///
@@ -138,24 +140,6 @@ impl ScopeSet {
     #[must_use]
     pub fn risk(&self) -> Risk {
         self.scopes.iter().map(Scope::risk).max().unwrap_or(Risk::Low)
-    }
-
-    /// Whether this set, taken as granted, covers `requested` (see [`crate::covers`]).
-    #[must_use]
-    pub fn covers(&self, requested: &Scope) -> bool {
-        crate::coverage::covers(self, requested)
-    }
-
-    /// Whether this set covers every member of `requested`.
-    #[must_use]
-    pub fn covers_all(&self, requested: &Self) -> bool {
-        crate::coverage::covers_all(self, requested)
-    }
-
-    /// The members of `requested` this set does not cover.
-    #[must_use]
-    pub fn uncovered(&self, requested: &Self) -> Vec<Scope> {
-        crate::coverage::uncovered(self, requested)
     }
 }
 
