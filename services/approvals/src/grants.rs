@@ -29,6 +29,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict` (already expired or revoked).
+    #[tracing::instrument(name = "approvals.revoke_grant", skip_all, fields(tenant_id = %ctx.tenant_id, grant_id = %id))]
     pub async fn revoke_grant(&self, ctx: &Principal, id: &str, reason: &str) -> Result<GrantRecord> {
         accord_db::retrying("revoke_grant", || self.revoke_grant_tx(ctx, id, reason)).await
     }
@@ -51,6 +52,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict`.
+    #[tracing::instrument(name = "approvals.suspend_grant", skip_all, fields(tenant_id = %ctx.tenant_id, grant_id = %id))]
     pub async fn suspend_grant(&self, ctx: &Principal, id: &str, reason: &str) -> Result<GrantRecord> {
         let reason = reason_text(reason)?;
         let how = (EventType::GrantSuspended, "suspend", "suspended");
@@ -62,6 +64,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Conflict`.
+    #[tracing::instrument(name = "approvals.resume_grant", skip_all, fields(tenant_id = %ctx.tenant_id, grant_id = %id))]
     pub async fn resume_grant(&self, ctx: &Principal, id: &str) -> Result<GrantRecord> {
         accord_db::retrying("resume_grant", || {
             self.move_grant(ctx, id, (GrantStatus::Suspended, GrantStatus::Active), None, (EventType::GrantResumed, "resume", "resumed"))

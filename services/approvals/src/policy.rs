@@ -58,6 +58,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `Forbidden` for vendors.
+    #[tracing::instrument(name = "approvals.policy", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn policy(&self, ctx: &Principal) -> Result<Policy> {
         require_holder(ctx)?;
         policy_for(&self.db, &ctx.tenant_id).await
@@ -68,6 +69,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `Forbidden`; `Invalid` / `InvalidScope` naming the field.
+    #[tracing::instrument(name = "approvals.update_policy", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn update_policy(&self, ctx: &Principal, patch: PolicyPatch) -> Result<Policy> {
         accord_db::retrying("update_policy", || self.update_policy_tx(ctx, &patch)).await
     }

@@ -59,6 +59,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound` when it does not exist or is not the caller's.
+    #[tracing::instrument(name = "approvals.request", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
     pub async fn request(&self, ctx: &Principal, id: &str) -> Result<RequestRecord> {
         visible_request(&self.db, ctx, id).await
     }
@@ -67,6 +68,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On database failure; `Corrupt` for an unreadable row.
+    #[tracing::instrument(name = "approvals.requests", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn requests(&self, ctx: &Principal, status: Option<RequestStatus>, page: &PageRequest) -> Result<Page<RequestRecord>> {
         let mut q = request::Entity::find().filter(party(ctx, request::Column::VendorTenantId, request::Column::HolderTenantId));
         if let Some(s) = status {
@@ -79,6 +81,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`.
+    #[tracing::instrument(name = "approvals.grant", skip_all, fields(tenant_id = %ctx.tenant_id, grant_id = %id))]
     pub async fn grant(&self, ctx: &Principal, id: &str) -> Result<GrantRecord> {
         visible_grant(&self.db, ctx, id).await
     }
@@ -87,6 +90,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On database failure; `Corrupt` for an unreadable row.
+    #[tracing::instrument(name = "approvals.grants", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn grants(&self, ctx: &Principal, filter: &GrantFilter, page: &PageRequest) -> Result<Page<GrantRecord>> {
         let now = self.clock.now();
         let mut q = grant::Entity::find().filter(party(ctx, grant::Column::VendorTenantId, grant::Column::HolderTenantId));
@@ -132,6 +136,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On failure.
+    #[tracing::instrument(name = "approvals.apps", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn apps(&self, ctx: &Principal, status: Option<AppStatus>, page: &PageRequest) -> Result<Page<AppRecord>> {
         accord_registry::list_apps(&self.db, &Self::app_filter(ctx, status), page).await.map_err(Error::upstream)
     }
@@ -140,6 +145,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`.
+    #[tracing::instrument(name = "approvals.app", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn app(&self, ctx: &Principal, id: &str) -> Result<AppRecord> {
         let app = accord_registry::app_by_id(&self.db, id).await.map_err(Error::upstream)?.ok_or(Error::NotFound("app"))?;
         if app.vendor_tenant_id == ctx.tenant_id {
@@ -157,6 +163,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On database failure.
+    #[tracing::instrument(name = "approvals.grants_by_ids", skip_all, fields(count = ids.len()))]
     pub async fn grants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, GrantRecord>> {
         let rows = grant::Entity::find().filter(grant::Column::Id.is_in(ids.iter().cloned())).all(&self.db).await?;
         Ok(all::<_, GrantRecord>(rows)?.into_iter().map(|g| (g.id.clone(), g)).collect())
@@ -166,6 +173,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On database failure.
+    #[tracing::instrument(name = "approvals.approvals_of", skip_all, fields(count = request_ids.len()))]
     pub async fn approvals_of(&self, request_ids: &[String]) -> Result<HashMap<String, Vec<ApprovalRecord>>> {
         let rows = approval::Entity::find()
             .filter(approval::Column::RequestId.is_in(request_ids.iter().cloned()))

@@ -85,7 +85,13 @@ pub(crate) async fn set_status(
     if res.rows_affected != 1 {
         return Err(conflict_state(&r, verb));
     }
-    Ok(RequestRecord { status: to, decided_at: Some(now), decided_by: Some(by.to_owned()), decision_reason: reason.map(str::to_owned), ..r })
+    Ok(RequestRecord {
+        status: to,
+        decided_at: Some(now),
+        decided_by: Some(by.to_owned()),
+        decision_reason: reason.map(str::to_owned),
+        ..r
+    })
 }
 
 /// The ACTIVE or SUSPENDED grant of a pair, if any.
@@ -148,7 +154,8 @@ pub(crate) async fn end_grant(
     if res.rows_affected != 1 {
         return Ok(None);
     }
-    let g = GrantRecord { status: GrantStatus::Revoked, revoked_reason: Some(reason.to_owned()), revoked_at: Some(now), updated_at: now, ..g };
+    let g =
+        GrantRecord { status: GrantStatus::Revoked, revoked_reason: Some(reason.to_owned()), revoked_at: Some(now), updated_at: now, ..g };
     record_grant(tx, now, actor, EventType::GrantRevoked, &g, app, Some(reason)).await?;
     Ok(Some(g))
 }
@@ -171,7 +178,13 @@ pub async fn partnership_between(db: &impl ConnectionTrait, a: &str, b: &str) ->
 
 /// Starts the partnership of a pair at its first approved grant, or starts an ENDED one again
 /// (`partnership.started`, audited only). An ACTIVE one is left as it is.
-pub(crate) async fn start_partnership(tx: &impl ConnectionTrait, now: DateTime<Utc>, actor: &Actor, holder: &str, vendor: &str) -> Result<()> {
+pub(crate) async fn start_partnership(
+    tx: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    holder: &str,
+    vendor: &str,
+) -> Result<()> {
     let existing = partnership::Entity::find()
         .filter(partnership::Column::HolderTenantId.eq(holder))
         .filter(partnership::Column::VendorTenantId.eq(vendor))

@@ -3,7 +3,8 @@
 //! number computed on the proposal's risk.
 
 use crate::domain::{
-    GrantStatus, PartnershipStatus, Policy, RequestStatus, SUPERSEDED, parse_scopes, require_holder_approver, scopes_to_json, strings_to_json,
+    GrantStatus, PartnershipStatus, Policy, RequestStatus, SUPERSEDED, parse_scopes, require_holder_approver, scopes_to_json,
+    strings_to_json,
 };
 use crate::entities::{approval, grant, request};
 use crate::error::{Error, Result};
@@ -64,6 +65,7 @@ impl Approvals {
     /// # Errors
     /// `Forbidden`, `NotFound` (app or holder), `InvalidScope`, `Invalid`, `Policy`,
     /// `Conflict` (app not active; a grant in force or a pending request for the pair).
+    #[tracing::instrument(name = "approvals.request_access", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %input.app_id, holder_id = %input.data_holder_id))]
     pub async fn request_access(&self, ctx: &Principal, input: RequestAccessInput) -> Result<RequestRecord> {
         accord_db::retrying("request_access", || self.request_access_tx(ctx, &input)).await
     }
@@ -176,6 +178,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Conflict`.
+    #[tracing::instrument(name = "approvals.withdraw", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
     pub async fn withdraw(&self, ctx: &Principal, id: &str) -> Result<RequestRecord> {
         accord_db::retrying("withdraw", || self.withdraw_tx(ctx, id)).await
     }
@@ -197,6 +200,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict`.
+    #[tracing::instrument(name = "approvals.deny", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
     pub async fn deny(&self, ctx: &Principal, id: &str, reason: &str) -> Result<RequestRecord> {
         accord_db::retrying("deny", || self.deny_tx(ctx, id, reason)).await
     }
@@ -221,6 +225,7 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden` (wrong side or role, own request), `InvalidScope`, `Invalid`
     /// (widening, lengthening), `Conflict` (decided request, approving twice, app not active).
+    #[tracing::instrument(name = "approvals.approve", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
     pub async fn approve(&self, ctx: &Principal, id: &str, input: ApproveInput) -> Result<RequestRecord> {
         accord_db::retrying("approve", || self.approve_tx(ctx, id, &input)).await
     }

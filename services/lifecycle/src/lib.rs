@@ -83,6 +83,7 @@ impl Lifecycle {
     ///
     /// # Errors
     /// `NotFound` (not the caller's app), `Forbidden`, `Invalid`, `Conflict` (already offboarded).
+    #[tracing::instrument(name = "lifecycle.offboard_app", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %app_id))]
     pub async fn offboard_app(&self, ctx: &Principal, app_id: &str, reason: &str) -> Result<AppRecord> {
         accord_db::retrying("offboard_app", || self.offboard_app_tx(ctx, app_id, reason)).await
     }
@@ -154,6 +155,7 @@ impl Lifecycle {
     ///
     /// # Errors
     /// `NotFound` (no partnership with that organization), `Forbidden`, `Invalid`, `Conflict`.
+    #[tracing::instrument(name = "lifecycle.end_partnership", skip_all, fields(tenant_id = %ctx.tenant_id, partner_id = %partner_id))]
     pub async fn end_partnership(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<PartnershipRecord> {
         accord_db::retrying("end_partnership", || self.end_partnership_tx(ctx, partner_id, reason)).await
     }

@@ -245,8 +245,8 @@ impl Registry {
         let record = AppRecord { status: to, status_reason: reason.map(str::to_owned), updated_at: now, ..current };
         let details = json!({ "app": record.summary(), "from": from.as_str(), "to": to.as_str(), "reason": reason });
         // SPEC §6 names `app.suspended` but no resume event: resuming is audited only.
-        let event = (to == AppStatus::Suspended)
-            .then(|| Event::new(EventType::AppSuspended, json!({ "app": record.summary(), "reason": reason })));
+        let event =
+            (to == AppStatus::Suspended).then(|| Event::new(EventType::AppSuspended, json!({ "app": record.summary(), "reason": reason })));
         audit(&tx, ctx, now, action, &record, details, event).await?;
         tx.commit().await?;
         Ok(record)

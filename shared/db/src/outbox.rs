@@ -47,8 +47,7 @@ pub struct NewEvent {
 /// When the insert fails; the caller's transaction then rolls back with it.
 pub async fn enqueue(tx: &impl ConnectionTrait, now: DateTime<Utc>, event: NewEvent) -> Result<String, DbErr> {
     let id = accord_kernel::new_id();
-    let payload =
-        json!({ "type": event.event_type.as_str(), "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), "data": event.data });
+    let payload = json!({ "type": event.event_type.as_str(), "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), "data": event.data });
     entity::ActiveModel {
         id: Set(id.clone()),
         event_type: Set(event.event_type.as_str().to_owned()),

@@ -30,7 +30,6 @@ pub enum AccessRequestStatus {
     Cancelled,
 }
 
-
 impl From<domain::RequestStatus> for AccessRequestStatus {
     fn from(s: domain::RequestStatus) -> Self {
         match s {
@@ -68,7 +67,6 @@ pub enum GrantStatus {
     /// Ended.
     Revoked,
 }
-
 
 impl From<domain::GrantStatus> for GrantStatus {
     fn from(s: domain::GrantStatus) -> Self {
@@ -431,14 +429,7 @@ impl Partnership {
     #[must_use]
     pub fn seen_by(p: PartnershipRecord, viewer_tenant: &str) -> Self {
         let partner_id = if p.holder_tenant_id == viewer_tenant { p.vendor_tenant_id } else { p.holder_tenant_id };
-        Self {
-            id: p.id.into(),
-            status: p.status.into(),
-            since: p.since,
-            ended_at: p.ended_at,
-            ended_reason: p.ended_reason,
-            partner_id,
-        }
+        Self { id: p.id.into(), status: p.status.into(), since: p.since, ended_at: p.ended_at, ended_reason: p.ended_reason, partner_id }
     }
 }
 
