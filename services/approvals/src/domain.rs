@@ -1,57 +1,130 @@
 //! States, policies and the rules that need no IO: which transitions exist, what a grant's
 //! status really is at a given instant, and how a policy judges a proposal.
 
+use accord_kernel::{Principal, Role};
+use accord_registry::AppKind;
 use accord_scopes::{Risk, Scope, ScopeSet};
 use chrono::{DateTime, Utc};
 
-/// AccessRequest states (SPEC §1).
-pub mod request_status {
-    /// Waiting for decisions.
-    pub const PENDING: &str = "PENDING";
-    /// Approved; a grant exists.
-    pub const APPROVED: &str = "APPROVED";
-    /// Denied by an approver.
-    pub const DENIED: &str = "DENIED";
-    /// Withdrawn by the vendor.
-    pub const WITHDRAWN: &str = "WITHDRAWN";
-    /// Ended by offboarding or partnership end.
-    pub const CANCELLED: &str = "CANCELLED";
+/// Declares a state enum stored as its fixed name, with `as_str`, `FromStr` and `ALL`.
+macro_rules! stored_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored (and API) name.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| format!(concat!("unknown ", $what, " `{}`"), s))
+            }
+        }
+    };
 }
 
-/// Grant states (SPEC §1).
-pub mod grant_status {
-    /// In force.
-    pub const ACTIVE: &str = "ACTIVE";
-    /// Paused; can resume.
-    pub const SUSPENDED: &str = "SUSPENDED";
-    /// Past `expires_at` (final).
-    pub const EXPIRED: &str = "EXPIRED";
-    /// Ended (final).
-    pub const REVOKED: &str = "REVOKED";
+stored_enum! {
+    /// AccessRequest states (SPEC §1).
+    RequestStatus, "access request status" {
+        /// Waiting for decisions.
+        Pending = "PENDING",
+        /// Approved; a grant exists.
+        Approved = "APPROVED",
+        /// Denied by an approver.
+        Denied = "DENIED",
+        /// Withdrawn by the vendor.
+        Withdrawn = "WITHDRAWN",
+        /// Ended by offboarding or partnership end.
+        Cancelled = "CANCELLED",
+    }
 }
 
-/// Partnership states.
-pub mod partnership_status {
-    /// At least one grant was approved and the partnership was not ended.
-    pub const ACTIVE: &str = "ACTIVE";
-    /// Ended by either side.
-    pub const ENDED: &str = "ENDED";
+stored_enum! {
+    /// Grant states (SPEC §1).
+    GrantStatus, "grant status" {
+        /// In force.
+        Active = "ACTIVE",
+        /// Paused; can resume.
+        Suspended = "SUSPENDED",
+        /// Past `expires_at` (final).
+        Expired = "EXPIRED",
+        /// Ended (final).
+        Revoked = "REVOKED",
+    }
+}
+
+impl GrantStatus {
+    /// ACTIVE or SUSPENDED: the states a grant can leave.
+    pub const LIVE: [GrantStatus; 2] = [GrantStatus::Active, GrantStatus::Suspended];
+
+    /// Whether the grant is still in force or paused (not final).
+    #[must_use]
+    pub fn is_live(self) -> bool {
+        Self::LIVE.contains(&self)
+    }
+}
+
+stored_enum! {
+    /// Partnership states.
+    PartnershipStatus, "partnership status" {
+        /// At least one grant was approved and the partnership was not ended.
+        Active = "ACTIVE",
+        /// Ended by either side.
+        Ended = "ENDED",
+    }
+}
+
+stored_enum! {
+    /// What to do when a review is overdue (SPEC §3 `onMissedReview`).
+    MissedReviewAction, "missed review action" {
+        /// The grant is revoked.
+        Revoke = "REVOKE",
+        /// The holder's admins are told; the review stays open.
+        Escalate = "ESCALATE",
+    }
 }
 
 /// A grant's status as of `now`: an ACTIVE or SUSPENDED grant past its expiry is EXPIRED,
 /// whether or not the expiry sweep has run (SPEC §2.4).
 #[must_use]
-pub fn effective_grant_status(stored: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> &str {
-    if (stored == grant_status::ACTIVE || stored == grant_status::SUSPENDED) && expires_at <= now { grant_status::EXPIRED } else { stored }
+pub fn effective_grant_status(stored: GrantStatus, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> GrantStatus {
+    if stored.is_live() && expires_at <= now { GrantStatus::Expired } else { stored }
 }
 
 /// The revocation reason of a grant replaced by a newer one for the same app and data holder.
 pub const SUPERSEDED: &str = "superseded";
 
-/// What to do when a review is overdue.
-pub const MISSED_REVIEW_ACTIONS: [&str; 2] = ["REVOKE", "ESCALATE"];
-/// App kinds, by their fixed names.
-pub const APP_KINDS: [&str; 3] = ["PATIENT_FACING", "PROVIDER_FACING", "BACKEND_SERVICE"];
+/// Refuses unless the caller is an APPROVER (or ADMIN) of `holder_id` (SPEC §2.3).
+///
+/// # Errors
+/// The client-safe refusal, naming `what`.
+pub fn require_holder_approver(ctx: &Principal, holder_id: &str, what: &str) -> Result<(), String> {
+    if ctx.tenant_id == holder_id && ctx.allows(Role::Approver) {
+        Ok(())
+    } else {
+        Err(format!("only the data holder's APPROVER or ADMIN users may {what}"))
+    }
+}
 
 /// A data holder's approval policy (SPEC §3), with its defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,14 +139,14 @@ pub struct Policy {
     pub high_risk_max_grant_days: i32,
     /// Patterns no request may overlap.
     pub forbidden_scopes: ScopeSet,
-    /// App kinds accepted (fixed names).
-    pub allowed_app_kinds: Vec<String>,
+    /// App kinds accepted.
+    pub allowed_app_kinds: Vec<AppKind>,
     /// How often a grant must be re-certified.
     pub review_interval_days: i32,
     /// Grant LOW-risk requests without a human.
     pub auto_approve_low_risk: bool,
-    /// `REVOKE` or `ESCALATE`.
-    pub on_missed_review: String,
+    /// What an overdue review does.
+    pub on_missed_review: MissedReviewAction,
 }
 
 impl Default for Policy {
@@ -84,10 +157,10 @@ impl Default for Policy {
             max_grant_days: 365,
             high_risk_max_grant_days: 90,
             forbidden_scopes: ScopeSet::default(),
-            allowed_app_kinds: APP_KINDS.iter().map(|k| (*k).to_owned()).collect(),
+            allowed_app_kinds: AppKind::ALL.to_vec(),
             review_interval_days: 180,
             auto_approve_low_risk: false,
-            on_missed_review: "REVOKE".to_owned(),
+            on_missed_review: MissedReviewAction::Revoke,
         }
     }
 }
@@ -109,12 +182,10 @@ impl Policy {
     ///
     /// # Errors
     /// The first rule broken.
-    pub fn check(&self, app_kind: &str, scopes: &ScopeSet, duration_days: i32) -> Result<(), String> {
-        if !self.allowed_app_kinds.iter().any(|k| k == app_kind) {
-            return Err(format!(
-                "allowedAppKinds: this data holder does not accept {app_kind} apps (it accepts {})",
-                self.allowed_app_kinds.join(", ")
-            ));
+    pub fn check(&self, app_kind: AppKind, scopes: &ScopeSet, duration_days: i32) -> Result<(), String> {
+        if !self.allowed_app_kinds.contains(&app_kind) {
+            let accepted: Vec<&str> = self.allowed_app_kinds.iter().map(|k| k.as_str()).collect();
+            return Err(format!("allowedAppKinds: this data holder does not accept {app_kind} apps (it accepts {})", accepted.join(", ")));
         }
         for s in scopes.iter() {
             if let Some(f) = self.forbidden_scopes.iter().find(|f| accord_scopes::overlaps(s, f)) {
@@ -190,24 +261,44 @@ mod tests {
     #[test]
     fn expiry_is_read_at_decision_time() {
         let now = Utc::now();
-        assert_eq!(effective_grant_status("ACTIVE", now, now), "EXPIRED");
-        assert_eq!(effective_grant_status("SUSPENDED", now - chrono::Duration::seconds(1), now), "EXPIRED");
-        assert_eq!(effective_grant_status("ACTIVE", now + chrono::Duration::seconds(1), now), "ACTIVE");
-        assert_eq!(effective_grant_status("REVOKED", now - chrono::Duration::days(1), now), "REVOKED");
+        assert_eq!(effective_grant_status(GrantStatus::Active, now, now), GrantStatus::Expired);
+        assert_eq!(effective_grant_status(GrantStatus::Suspended, now - chrono::Duration::seconds(1), now), GrantStatus::Expired);
+        assert_eq!(effective_grant_status(GrantStatus::Active, now + chrono::Duration::seconds(1), now), GrantStatus::Active);
+        assert_eq!(effective_grant_status(GrantStatus::Revoked, now - chrono::Duration::days(1), now), GrantStatus::Revoked);
     }
 
     #[test]
     fn policy_names_the_rule_and_the_scope() {
         let mut p = Policy { forbidden_scopes: set(&["system/*.d"]), ..Policy::default() };
-        let e = p.check("BACKEND_SERVICE", &set(&["system/Patient.rs", "system/Observation.cud"]), 30).unwrap_err();
+        let e = p.check(AppKind::BackendService, &set(&["system/Patient.rs", "system/Observation.cud"]), 30).unwrap_err();
         assert_eq!(e, "forbiddenScopes: `system/Observation.cud` overlaps the forbidden scope `system/*.d`");
-        let e = p.check("PATIENT_FACING", &set(&["patient/Observation.rs"]), 366).unwrap_err();
+        let e = p.check(AppKind::PatientFacing, &set(&["patient/Observation.rs"]), 366).unwrap_err();
         assert!(e.starts_with("maxGrantDays: 366 days"), "{e}");
-        let e = p.check("PATIENT_FACING", &set(&["patient/Observation.cruds"]), 91).unwrap_err();
+        let e = p.check(AppKind::PatientFacing, &set(&["patient/Observation.cruds"]), 91).unwrap_err();
         assert!(e.starts_with("highRiskMaxGrantDays: 91 days") && e.contains("patient/Observation.cruds"), "{e}");
-        p.allowed_app_kinds = vec!["PATIENT_FACING".into()];
-        let e = p.check("BACKEND_SERVICE", &set(&["patient/Observation.rs"]), 30).unwrap_err();
+        p.allowed_app_kinds = vec![AppKind::PatientFacing];
+        let e = p.check(AppKind::BackendService, &set(&["patient/Observation.rs"]), 30).unwrap_err();
         assert!(e.starts_with("allowedAppKinds:"), "{e}");
+    }
+
+    #[test]
+    fn every_state_reads_back_from_its_stored_name_and_an_unknown_name_is_refused() {
+        for s in RequestStatus::ALL {
+            assert_eq!(s.as_str().parse::<RequestStatus>(), Ok(*s));
+        }
+        for s in GrantStatus::ALL {
+            assert_eq!(s.as_str().parse::<GrantStatus>(), Ok(*s));
+        }
+        for s in PartnershipStatus::ALL {
+            assert_eq!(s.as_str().parse::<PartnershipStatus>(), Ok(*s));
+        }
+        for s in MissedReviewAction::ALL {
+            assert_eq!(s.as_str().parse::<MissedReviewAction>(), Ok(*s));
+        }
+        assert_eq!("pending".parse::<RequestStatus>(), Err("unknown access request status `pending`".to_owned()));
+        assert!("".parse::<GrantStatus>().is_err());
+        assert!("PAUSED".parse::<PartnershipStatus>().is_err());
+        assert!("IGNORE".parse::<MissedReviewAction>().is_err());
     }
 
     #[test]

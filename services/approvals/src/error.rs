@@ -26,6 +26,10 @@ pub enum Error {
     /// A database failure.
     #[error("internal error")]
     Db(#[from] sea_orm::DbErr),
+    /// A stored row this version cannot read (an unknown state, a malformed list): refused,
+    /// never read as a default. The message is for the log.
+    #[error("internal error")]
+    Corrupt(String),
     /// A failure in a service this one calls.
     #[error("{message}")]
     Upstream {
@@ -63,7 +67,7 @@ impl Classify for Error {
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
-            Error::Db(_) => ErrorKind::Internal,
+            Error::Db(_) | Error::Corrupt(_) => ErrorKind::Internal,
             Error::Upstream { kind, .. } => *kind,
         }
     }

@@ -1,57 +1,141 @@
-//! The `data` of outbox events and the details of audit events: the object, its app, its data
-//! holder and the reason (the actor is added by `accord_db::record_change`).
+//! The one place that writes this crate's audit and outbox events: the payload builder of each
+//! object (the `data` of SPEC §6 events: the object, its app, its data holder and the reason;
+//! the actor is added by `accord_db::record_change`) and the recorders the use cases call.
 
-use crate::domain::json_to_strings;
-use crate::entities::{grant, request};
+use crate::error::Result;
+use crate::records::{GrantRecord, PartnershipRecord, RequestRecord};
+use accord_db::audit::AuditEntry;
+use accord_db::events::{Event, EventType};
+use accord_kernel::Actor;
 use accord_registry::AppRecord;
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-pub(crate) fn app_ref(app: &AppRecord) -> Value {
-    json!({ "id": app.id, "clientId": app.client_id, "name": app.name, "vendorId": app.vendor_tenant_id })
+/// Audit actions of changes that have no SPEC §6 event (audited only).
+pub mod audit_only {
+    /// One approver's approval was counted (the request may still be pending).
+    pub const APPROVAL_ADDED: &str = "access_request.approval_added";
+    /// A partnership started (or started again) with a first approved grant.
+    pub const PARTNERSHIP_STARTED: &str = "partnership.started";
+    /// A data holder changed its approval policy.
+    pub const POLICY_UPDATED: &str = "approval_policy.updated";
 }
 
-pub(crate) fn request_ref(r: &request::Model) -> Value {
-    json!({
-        "id": r.id,
-        "status": r.status,
-        "requestedScopes": json_to_strings(&r.requested_scopes),
-        "proposedScopes": json_to_strings(&r.proposed_scopes),
-        "durationDays": r.proposed_duration_days,
-        "risk": r.risk,
-        "replacesGrantId": r.replaces_grant_id,
-        "grantId": r.grant_id,
-    })
+impl RequestRecord {
+    /// The request in event payloads.
+    #[must_use]
+    pub fn event_ref(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "requestedScopes": self.requested_scopes,
+            "proposedScopes": self.proposed_scopes,
+            "durationDays": self.proposed_duration_days,
+            "risk": self.risk.as_str(),
+            "replacesGrantId": self.replaces_grant_id,
+            "grantId": self.grant_id,
+        })
+    }
+
+    /// The `data` of an `access_request.*` event.
+    #[must_use]
+    pub fn event_data(&self, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
+        json!({
+            "accessRequest": self.event_ref(),
+            "app": app.map_or_else(|| json!({ "id": self.app_id }), AppRecord::summary),
+            "dataHolder": { "id": self.holder_tenant_id },
+            "vendor": { "id": self.vendor_tenant_id },
+            "reason": reason,
+        })
+    }
 }
 
-pub(crate) fn grant_ref(g: &grant::Model) -> Value {
-    json!({
-        "id": g.id,
-        "status": g.status,
-        "scopes": json_to_strings(&g.scopes),
-        "grantedAt": g.granted_at,
-        "expiresAt": g.expires_at,
-        "requestId": g.request_id,
-    })
+impl GrantRecord {
+    /// The grant in event payloads.
+    #[must_use]
+    pub fn event_ref(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "scopes": self.scopes,
+            "grantedAt": self.granted_at,
+            "expiresAt": self.expires_at,
+            "requestId": self.request_id,
+        })
+    }
+
+    /// The `data` of a `grant.*` event.
+    #[must_use]
+    pub fn event_data(&self, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
+        json!({
+            "grant": self.event_ref(),
+            "app": app.map_or_else(|| json!({ "id": self.app_id }), AppRecord::summary),
+            "dataHolder": { "id": self.holder_tenant_id },
+            "vendor": { "id": self.vendor_tenant_id },
+            "reason": reason,
+        })
+    }
 }
 
-/// The event data for a request.
-pub(crate) fn request_event(r: &request::Model, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
-    json!({
-        "accessRequest": request_ref(r),
-        "app": app.map_or_else(|| json!({ "id": r.app_id }), app_ref),
-        "dataHolder": { "id": r.holder_tenant_id },
-        "vendor": { "id": r.vendor_tenant_id },
-        "reason": reason,
-    })
+impl PartnershipRecord {
+    /// The partnership in event payloads.
+    #[must_use]
+    pub fn event_ref(&self) -> Value {
+        json!({ "id": self.id, "holderId": self.holder_tenant_id, "vendorId": self.vendor_tenant_id, "status": self.status.as_str() })
+    }
 }
 
-/// The event data for a grant.
-pub(crate) fn grant_event(g: &grant::Model, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
-    json!({
-        "grant": grant_ref(g),
-        "app": app.map_or_else(|| json!({ "id": g.app_id }), app_ref),
-        "dataHolder": { "id": g.holder_tenant_id },
-        "vendor": { "id": g.vendor_tenant_id },
-        "reason": reason,
-    })
+/// Audits a request change and writes its outbox event.
+pub(crate) async fn record_request(
+    tx: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    event_type: EventType,
+    r: &RequestRecord,
+    app: Option<&AppRecord>,
+    reason: Option<&str>,
+) -> Result<()> {
+    accord_db::record_change(
+        tx,
+        now,
+        AuditEntry {
+            actor,
+            action: event_type.as_str(),
+            target_type: "access_request",
+            target_id: &r.id,
+            tenant_ids: vec![r.vendor_tenant_id.clone(), r.holder_tenant_id.clone()],
+            details: json!({ "appId": r.app_id, "status": r.status.as_str(), "proposedScopes": r.proposed_scopes, "reason": reason }),
+        },
+        Some(Event::new(event_type, r.event_data(app, reason))),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Audits a grant change and writes its outbox event.
+pub(crate) async fn record_grant(
+    tx: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    event_type: EventType,
+    g: &GrantRecord,
+    app: Option<&AppRecord>,
+    reason: Option<&str>,
+) -> Result<()> {
+    accord_db::record_change(
+        tx,
+        now,
+        AuditEntry {
+            actor,
+            action: event_type.as_str(),
+            target_type: "grant",
+            target_id: &g.id,
+            tenant_ids: vec![g.vendor_tenant_id.clone(), g.holder_tenant_id.clone()],
+            details: json!({ "appId": g.app_id, "status": g.status.as_str(), "scopes": g.scopes, "expiresAt": g.expires_at, "reason": reason }),
+        },
+        Some(Event::new(event_type, g.event_data(app, reason))),
+    )
+    .await?;
+    Ok(())
 }

@@ -8,30 +8,23 @@
 
 pub mod cascade;
 pub mod domain;
-pub mod entities;
 pub mod error;
 pub mod graphql;
 pub mod queries;
+pub mod records;
 
+mod entities;
 mod events;
 mod grants;
 mod policy;
+mod repo;
 mod requests;
+mod service;
 
 pub use error::{Error, Result};
-pub use policy::{PolicyPatch, policy_for};
+pub use events::audit_only;
+pub use policy::PolicyPatch;
+pub use records::{ApprovalRecord, GrantRecord, PartnershipRecord, RequestRecord};
+pub use repo::policy_for;
 pub use requests::{ApproveInput, RequestAccessInput};
-
-use accord_kernel::SharedClock;
-use accord_tenants::Tenants;
-
-/// The approvals service handle. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Approvals {
-    /// The database.
-    pub db: accord_db::Db,
-    /// The clock.
-    pub clock: SharedClock,
-    /// The tenants service (approver names, data holder lookups).
-    pub tenants: Tenants,
-}
+pub use service::Approvals;

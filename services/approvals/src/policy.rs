@@ -1,39 +1,18 @@
 //! A data holder's approval policy: read (defaults when never set) and update (ADMIN).
 
-use crate::Approvals;
-use crate::domain::request_status;
-use crate::domain::{
-    APP_KINDS, MISSED_REVIEW_ACTIONS, Policy, json_to_scopes, json_to_strings, parse_scopes, scopes_to_json, strings_to_json,
-};
+use crate::domain::{MissedReviewAction, Policy, RequestStatus, parse_scopes, scopes_to_json, strings_to_json};
 use crate::entities::{policy, request};
 use crate::error::{Error, Result};
+use crate::events::audit_only;
+use crate::repo::policy_for;
+use crate::service::Approvals;
 use accord_db::audit::AuditEntry;
 use accord_kernel::{Principal, Role};
+use accord_registry::AppKind;
 use accord_scopes::Risk;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-
-/// The policy of `holder_id` (the SPEC §3 defaults when it never set one).
-///
-/// # Errors
-/// On database failure.
-pub async fn policy_for(db: &impl ConnectionTrait, holder_id: &str) -> Result<Policy> {
-    Ok(match policy::Entity::find_by_id(holder_id.to_owned()).one(db).await? {
-        None => Policy::default(),
-        Some(m) => Policy {
-            required_approvals: m.required_approvals,
-            high_risk_required_approvals: m.high_risk_required_approvals,
-            max_grant_days: m.max_grant_days,
-            high_risk_max_grant_days: m.high_risk_max_grant_days,
-            forbidden_scopes: json_to_scopes(&m.forbidden_scopes),
-            allowed_app_kinds: json_to_strings(&m.allowed_app_kinds),
-            review_interval_days: m.review_interval_days,
-            auto_approve_low_risk: m.auto_approve_low_risk,
-            on_missed_review: m.on_missed_review,
-        },
-    })
-}
 
 /// Fields to change; `None` keeps the current value.
 #[derive(Debug, Default, Clone)]
@@ -48,18 +27,22 @@ pub struct PolicyPatch {
     pub high_risk_max_grant_days: Option<i32>,
     /// Forbidden scope patterns.
     pub forbidden_scopes: Option<Vec<String>>,
-    /// Accepted app kinds (fixed names, at least one).
-    pub allowed_app_kinds: Option<Vec<String>>,
+    /// Accepted app kinds (at least one).
+    pub allowed_app_kinds: Option<Vec<AppKind>>,
     /// Review cadence (30–730 days: longer than the 14-day notice).
     pub review_interval_days: Option<i32>,
     /// Grant LOW-risk requests without a human.
     pub auto_approve_low_risk: Option<bool>,
-    /// `REVOKE` or `ESCALATE`.
-    pub on_missed_review: Option<String>,
+    /// What an overdue review does.
+    pub on_missed_review: Option<MissedReviewAction>,
 }
 
 fn range(field: &str, v: i32, lo: i32, hi: i32) -> Result<i32> {
     if (lo..=hi).contains(&v) { Ok(v) } else { Err(Error::Invalid(format!("{field}: must be between {lo} and {hi}, got {v}"))) }
+}
+
+fn kind_names(kinds: &[AppKind]) -> Vec<String> {
+    kinds.iter().map(|k| k.as_str().to_owned()).collect()
 }
 
 fn require_holder(ctx: &Principal) -> Result<()> {
@@ -75,6 +58,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `Forbidden` for vendors.
+    #[tracing::instrument(name = "approvals.policy", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn policy(&self, ctx: &Principal) -> Result<Policy> {
         require_holder(ctx)?;
         policy_for(&self.db, &ctx.tenant_id).await
@@ -85,6 +69,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `Forbidden`; `Invalid` / `InvalidScope` naming the field.
+    #[tracing::instrument(name = "approvals.update_policy", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn update_policy(&self, ctx: &Principal, patch: PolicyPatch) -> Result<Policy> {
         accord_db::retrying("update_policy", || self.update_policy_tx(ctx, &patch)).await
     }
@@ -124,22 +109,17 @@ impl Approvals {
             if kinds.is_empty() {
                 return Err(Error::Invalid("allowedAppKinds: must name at least one app kind".into()));
             }
-            if let Some(bad) = kinds.iter().find(|k| !APP_KINDS.contains(&k.as_str())) {
-                return Err(Error::Invalid(format!("allowedAppKinds: unknown app kind `{bad}`")));
-            }
+            // Stored sorted by name, as before the kinds were typed.
             let mut k = kinds.clone();
-            k.sort();
+            k.sort_by_key(|kind| kind.as_str());
             k.dedup();
             p.allowed_app_kinds = k;
         }
         if let Some(v) = patch.auto_approve_low_risk {
             p.auto_approve_low_risk = v;
         }
-        if let Some(v) = &patch.on_missed_review {
-            if !MISSED_REVIEW_ACTIONS.contains(&v.as_str()) {
-                return Err(Error::Invalid(format!("onMissedReview: must be REVOKE or ESCALATE, got `{v}`")));
-            }
-            p.on_missed_review.clone_from(v);
+        if let Some(v) = patch.on_missed_review {
+            p.on_missed_review = v;
         }
         if p.high_risk_required_approvals < p.required_approvals {
             return Err(Error::Invalid(format!(
@@ -160,10 +140,10 @@ impl Approvals {
             max_grant_days: Set(p.max_grant_days),
             high_risk_max_grant_days: Set(p.high_risk_max_grant_days),
             forbidden_scopes: Set(scopes_to_json(&p.forbidden_scopes)),
-            allowed_app_kinds: Set(strings_to_json(&p.allowed_app_kinds)),
+            allowed_app_kinds: Set(strings_to_json(&kind_names(&p.allowed_app_kinds))),
             review_interval_days: Set(p.review_interval_days),
             auto_approve_low_risk: Set(p.auto_approve_low_risk),
-            on_missed_review: Set(p.on_missed_review.clone()),
+            on_missed_review: Set(p.on_missed_review.as_str().to_owned()),
             updated_at: Set(now),
         };
         if policy::Entity::find_by_id(ctx.tenant_id.clone()).one(&tx).await?.is_some() {
@@ -178,7 +158,7 @@ impl Approvals {
             request::Entity::update_many()
                 .col_expr(request::Column::RequiredApprovals, Expr::value(n))
                 .filter(request::Column::HolderTenantId.eq(ctx.tenant_id.clone()))
-                .filter(request::Column::Status.eq(request_status::PENDING))
+                .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
                 .filter(risk)
                 .exec(&tx)
                 .await?;
@@ -187,9 +167,9 @@ impl Approvals {
             json!({
                 "requiredApprovals": p.required_approvals, "highRiskRequiredApprovals": p.high_risk_required_approvals,
                 "maxGrantDays": p.max_grant_days, "highRiskMaxGrantDays": p.high_risk_max_grant_days,
-                "forbiddenScopes": p.forbidden_scopes.to_strings(), "allowedAppKinds": p.allowed_app_kinds,
+                "forbiddenScopes": p.forbidden_scopes.to_strings(), "allowedAppKinds": kind_names(&p.allowed_app_kinds),
                 "reviewIntervalDays": p.review_interval_days, "autoApproveLowRisk": p.auto_approve_low_risk,
-                "onMissedReview": p.on_missed_review,
+                "onMissedReview": p.on_missed_review.as_str(),
             })
         };
         accord_db::record_change(
@@ -197,7 +177,7 @@ impl Approvals {
             now,
             AuditEntry {
                 actor: &ctx.actor,
-                action: "approval_policy.updated",
+                action: audit_only::POLICY_UPDATED,
                 target_type: "approval_policy",
                 target_id: &ctx.tenant_id,
                 tenant_ids: vec![ctx.tenant_id.clone()],

@@ -2,10 +2,12 @@
 //! two parties; an app only by its vendor, or by a data holder it asked. Anything else answers
 //! exactly like an unknown id.
 
-use crate::Approvals;
-use crate::domain::{grant_status as gs, request_status as rs};
+use crate::domain::{GrantStatus, RequestStatus};
 use crate::entities::{approval, grant, request};
 use crate::error::{Error, Result};
+use crate::records::{self, ApprovalRecord, GrantRecord, RequestRecord, all};
+use crate::repo::{visible_grant, visible_request};
+use crate::service::Approvals;
 use accord_kernel::Principal;
 use accord_kernel::gql::{Page, PageRequest};
 use accord_registry::{AppFilter, AppRecord, AppStatus};
@@ -18,7 +20,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub struct GrantFilter {
     /// Effective status (EXPIRED includes grants past expiry the sweep has not reached yet).
-    pub status: Option<String>,
+    pub status: Option<GrantStatus>,
     /// Only this app's grants.
     pub app_id: Option<String>,
     /// Only grants with this other party.
@@ -57,48 +59,51 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound` when it does not exist or is not the caller's.
-    pub async fn request(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
-        crate::requests::visible_request(&self.db, ctx, id).await
+    #[tracing::instrument(name = "approvals.request", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
+    pub async fn request(&self, ctx: &Principal, id: &str) -> Result<RequestRecord> {
+        visible_request(&self.db, ctx, id).await
     }
 
     /// The caller's requests (as vendor or data holder), newest first.
     ///
     /// # Errors
-    /// `Invalid` for an unknown status.
-    pub async fn requests(&self, ctx: &Principal, status: Option<&str>, page: &PageRequest) -> Result<Page<request::Model>> {
+    /// On database failure; `Corrupt` for an unreadable row.
+    #[tracing::instrument(name = "approvals.requests", skip_all, fields(tenant_id = %ctx.tenant_id))]
+    pub async fn requests(&self, ctx: &Principal, status: Option<RequestStatus>, page: &PageRequest) -> Result<Page<RequestRecord>> {
         let mut q = request::Entity::find().filter(party(ctx, request::Column::VendorTenantId, request::Column::HolderTenantId));
         if let Some(s) = status {
-            if ![rs::PENDING, rs::APPROVED, rs::DENIED, rs::WITHDRAWN, rs::CANCELLED].contains(&s) {
-                return Err(Error::Invalid(format!("status: unknown access request status `{s}`")));
-            }
-            q = q.filter(request::Column::Status.eq(s));
+            q = q.filter(request::Column::Status.eq(s.as_str()));
         }
-        page_desc(&self.db, q, request::Column::Id, page).await
+        records::page(page_desc(&self.db, q, request::Column::Id, page).await?)
     }
 
     /// One grant the caller may see.
     ///
     /// # Errors
     /// `NotFound`.
-    pub async fn grant(&self, ctx: &Principal, id: &str) -> Result<grant::Model> {
-        crate::grants::visible_grant(&self.db, ctx, id).await
+    #[tracing::instrument(name = "approvals.grant", skip_all, fields(tenant_id = %ctx.tenant_id, grant_id = %id))]
+    pub async fn grant(&self, ctx: &Principal, id: &str) -> Result<GrantRecord> {
+        visible_grant(&self.db, ctx, id).await
     }
 
     /// The caller's grants (as vendor or data holder), newest first.
     ///
     /// # Errors
-    /// `Invalid` for an unknown status.
-    pub async fn grants(&self, ctx: &Principal, filter: &GrantFilter, page: &PageRequest) -> Result<Page<grant::Model>> {
+    /// On database failure; `Corrupt` for an unreadable row.
+    #[tracing::instrument(name = "approvals.grants", skip_all, fields(tenant_id = %ctx.tenant_id))]
+    pub async fn grants(&self, ctx: &Principal, filter: &GrantFilter, page: &PageRequest) -> Result<Page<GrantRecord>> {
         let now = self.clock.now();
         let mut q = grant::Entity::find().filter(party(ctx, grant::Column::VendorTenantId, grant::Column::HolderTenantId));
-        if let Some(s) = filter.status.as_deref() {
+        if let Some(s) = filter.status {
+            let live = GrantStatus::LIVE.map(GrantStatus::as_str);
             let cond = match s {
-                gs::ACTIVE | gs::SUSPENDED => Condition::all().add(grant::Column::Status.eq(s)).add(grant::Column::ExpiresAt.gt(now)),
-                gs::EXPIRED => Condition::any().add(grant::Column::Status.eq(gs::EXPIRED)).add(
-                    Condition::all().add(grant::Column::Status.is_in([gs::ACTIVE, gs::SUSPENDED])).add(grant::Column::ExpiresAt.lte(now)),
-                ),
-                gs::REVOKED => Condition::all().add(grant::Column::Status.eq(gs::REVOKED)),
-                other => return Err(Error::Invalid(format!("status: unknown grant status `{other}`"))),
+                GrantStatus::Active | GrantStatus::Suspended => {
+                    Condition::all().add(grant::Column::Status.eq(s.as_str())).add(grant::Column::ExpiresAt.gt(now))
+                }
+                GrantStatus::Expired => Condition::any()
+                    .add(grant::Column::Status.eq(GrantStatus::Expired.as_str()))
+                    .add(Condition::all().add(grant::Column::Status.is_in(live)).add(grant::Column::ExpiresAt.lte(now))),
+                GrantStatus::Revoked => Condition::all().add(grant::Column::Status.eq(GrantStatus::Revoked.as_str())),
             };
             q = q.filter(cond);
         }
@@ -110,7 +115,7 @@ impl Approvals {
             let col = if ctx.tenant_kind.is_data_holder() { grant::Column::VendorTenantId } else { grant::Column::HolderTenantId };
             q = q.filter(col.eq(p.clone()));
         }
-        page_desc(&self.db, q, grant::Column::Id, page).await
+        records::page(page_desc(&self.db, q, grant::Column::Id, page).await?)
     }
 
     fn app_filter(ctx: &Principal, status: Option<AppStatus>) -> AppFilter {
@@ -131,6 +136,7 @@ impl Approvals {
     ///
     /// # Errors
     /// On failure.
+    #[tracing::instrument(name = "approvals.apps", skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn apps(&self, ctx: &Principal, status: Option<AppStatus>, page: &PageRequest) -> Result<Page<AppRecord>> {
         accord_registry::list_apps(&self.db, &Self::app_filter(ctx, status), page).await.map_err(Error::upstream)
     }
@@ -139,6 +145,7 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`.
+    #[tracing::instrument(name = "approvals.app", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn app(&self, ctx: &Principal, id: &str) -> Result<AppRecord> {
         let app = accord_registry::app_by_id(&self.db, id).await.map_err(Error::upstream)?.ok_or(Error::NotFound("app"))?;
         if app.vendor_tenant_id == ctx.tenant_id {
@@ -156,23 +163,25 @@ impl Approvals {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn grants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, grant::Model>> {
+    #[tracing::instrument(name = "approvals.grants_by_ids", skip_all, fields(count = ids.len()))]
+    pub async fn grants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, GrantRecord>> {
         let rows = grant::Entity::find().filter(grant::Column::Id.is_in(ids.iter().cloned())).all(&self.db).await?;
-        Ok(rows.into_iter().map(|g| (g.id.clone(), g)).collect())
+        Ok(all::<_, GrantRecord>(rows)?.into_iter().map(|g| (g.id.clone(), g)).collect())
     }
 
     /// Approvals of many requests, oldest first per request (for a dataloader).
     ///
     /// # Errors
     /// On database failure.
-    pub async fn approvals_of(&self, request_ids: &[String]) -> Result<HashMap<String, Vec<approval::Model>>> {
+    #[tracing::instrument(name = "approvals.approvals_of", skip_all, fields(count = request_ids.len()))]
+    pub async fn approvals_of(&self, request_ids: &[String]) -> Result<HashMap<String, Vec<ApprovalRecord>>> {
         let rows = approval::Entity::find()
             .filter(approval::Column::RequestId.is_in(request_ids.iter().cloned()))
             .order_by_asc(approval::Column::At)
             .all(&self.db)
             .await?;
-        let mut out: HashMap<String, Vec<approval::Model>> = HashMap::new();
-        for a in rows {
+        let mut out: HashMap<String, Vec<ApprovalRecord>> = HashMap::new();
+        for a in all::<_, ApprovalRecord>(rows)? {
             out.entry(a.request_id.clone()).or_default().push(a);
         }
         Ok(out)

@@ -3,19 +3,24 @@
 //! number computed on the proposal's risk.
 
 use crate::domain::{
-    SUPERSEDED, grant_status as gs, json_to_scopes, parse_scopes, partnership_status as ps, request_status as rs, scopes_to_json,
+    GrantStatus, PartnershipStatus, Policy, RequestStatus, SUPERSEDED, parse_scopes, require_holder_approver, scopes_to_json,
     strings_to_json,
 };
 use crate::entities::{approval, grant, request};
 use crate::error::{Error, Result};
-use crate::events::request_event;
-use crate::grants::{self, require_holder_approver};
-use crate::{Approvals, policy_for};
+use crate::events::{audit_only, record_grant, record_request};
+use crate::records::{GrantRecord, RequestRecord};
+use crate::repo::{
+    conflict_state, end_grant, expire_due, grant_by_id, live_grant, lock_request, partnership_between, policy_for, set_status,
+    start_partnership, visible_request,
+};
+use crate::service::Approvals;
 use accord_db::audit::AuditEntry;
+use accord_db::events::EventType;
 use accord_kernel::{Actor, Principal, Role};
 use accord_registry::{AppRecord, AppStatus};
-use accord_scopes::Risk;
-use chrono::{DateTime, Utc};
+use accord_scopes::{Risk, ScopeSet};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -52,19 +57,6 @@ fn text(field: &str, raw: &str, max: usize) -> Result<String> {
     accord_kernel::text::long_text(field, raw, max).map_err(Error::Invalid)
 }
 
-/// A request the caller may see (one of the two parties), or `NotFound`.
-pub(crate) async fn visible_request(tx: &impl ConnectionTrait, ctx: &Principal, id: &str) -> Result<request::Model> {
-    request::Entity::find_by_id(id.to_owned())
-        .one(tx)
-        .await?
-        .filter(|r| r.vendor_tenant_id == ctx.tenant_id || r.holder_tenant_id == ctx.tenant_id)
-        .ok_or(Error::NotFound("access request"))
-}
-
-pub(crate) fn conflict_state(r: &request::Model, verb: &str) -> Error {
-    Error::Conflict(format!("the access request is {}; only a PENDING request can be {verb}", r.status))
-}
-
 impl Approvals {
     /// A vendor asks a data holder for scopes for one of its apps (DEVELOPER or ADMIN of the
     /// vendor). The holder's policy is applied now; with `autoApproveLowRisk` a LOW-risk
@@ -73,11 +65,12 @@ impl Approvals {
     /// # Errors
     /// `Forbidden`, `NotFound` (app or holder), `InvalidScope`, `Invalid`, `Policy`,
     /// `Conflict` (app not active; a grant in force or a pending request for the pair).
-    pub async fn request_access(&self, ctx: &Principal, input: RequestAccessInput) -> Result<request::Model> {
+    #[tracing::instrument(name = "approvals.request_access", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %input.app_id, holder_id = %input.data_holder_id))]
+    pub async fn request_access(&self, ctx: &Principal, input: RequestAccessInput) -> Result<RequestRecord> {
         accord_db::retrying("request_access", || self.request_access_tx(ctx, &input)).await
     }
 
-    async fn request_access_tx(&self, ctx: &Principal, input: &RequestAccessInput) -> Result<request::Model> {
+    async fn request_access_tx(&self, ctx: &Principal, input: &RequestAccessInput) -> Result<RequestRecord> {
         let scopes = parse_scopes("scopes", &input.scopes).map_err(Error::InvalidScope)?;
         let purpose = text("purpose", &input.purpose, 2000)?;
         if input.duration_days < 1 {
@@ -105,10 +98,10 @@ impl Approvals {
             .filter(|t| (t.kind == "PROVIDER" || t.kind == "PAYER") && accord_tenants::lookup::is_active(t))
             .ok_or(Error::NotFound("data holder"))?;
         let policy = policy_for(&tx, &holder.id).await?;
-        policy.check(app.kind.as_str(), &scopes, input.duration_days).map_err(Error::Policy)?;
+        policy.check(app.kind, &scopes, input.duration_days).map_err(Error::Policy)?;
 
-        grants::expire_due(&tx, &app.id, &holder.id, now).await?;
-        let live = grants::live_grant(&tx, &app.id, &holder.id).await?;
+        expire_due(&tx, &app.id, &holder.id, now).await?;
+        let live = live_grant(&tx, &app.id, &holder.id).await?;
         match (&input.replaces_grant_id, &live) {
             (None, Some(g)) => {
                 return Err(Error::Conflict(format!(
@@ -130,7 +123,7 @@ impl Approvals {
         if let Some(p) = request::Entity::find()
             .filter(request::Column::AppId.eq(app.id.clone()))
             .filter(request::Column::HolderTenantId.eq(holder.id.clone()))
-            .filter(request::Column::Status.eq(rs::PENDING))
+            .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
             .one(&tx)
             .await?
         {
@@ -151,7 +144,7 @@ impl Approvals {
             risk: Set(risk.as_str().to_owned()),
             required_approvals: Set(policy.required_for(risk)),
             requested_by: Set(ctx.user_id.clone()),
-            status: Set(rs::PENDING.to_owned()),
+            status: Set(RequestStatus::Pending.as_str().to_owned()),
             replaces_grant_id: Set(input.replaces_grant_id.clone()),
             grant_id: Set(None),
             decision_reason: Set(None),
@@ -168,11 +161,12 @@ impl Approvals {
             }
             _ => Error::Db(e),
         })?;
-        record(&tx, now, &ctx.actor, "access_request.created", &r, Some(&app), None).await?;
+        let r = RequestRecord::try_from(r)?;
+        record_request(&tx, now, &ctx.actor, EventType::AccessRequestCreated, &r, Some(&app), None).await?;
         let auto = policy.auto_approve_low_risk && risk == Risk::Low && routine(&tx, &app, &holder.id, live.as_ref()).await?;
         let r = if auto {
             let days = r.proposed_duration_days;
-            grants::finalize(&tx, now, &Actor::System, r, &app, &policy, days).await?
+            finalize(&tx, now, &Actor::System, r, &app, &policy, days).await?
         } else {
             r
         };
@@ -184,19 +178,20 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Conflict`.
-    pub async fn withdraw(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
+    #[tracing::instrument(name = "approvals.withdraw", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
+    pub async fn withdraw(&self, ctx: &Principal, id: &str) -> Result<RequestRecord> {
         accord_db::retrying("withdraw", || self.withdraw_tx(ctx, id)).await
     }
 
-    async fn withdraw_tx(&self, ctx: &Principal, id: &str) -> Result<request::Model> {
+    async fn withdraw_tx(&self, ctx: &Principal, id: &str) -> Result<RequestRecord> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let r = visible_request(&tx, ctx, id).await?;
         if r.vendor_tenant_id != ctx.tenant_id || !ctx.allows(Role::Developer) {
             return Err(Error::Forbidden("only the vendor's DEVELOPER or ADMIN users may withdraw a request".into()));
         }
-        let r = set_status(&tx, r, rs::WITHDRAWN, now, &ctx.user_id, None, "withdrawn").await?;
-        record(&tx, now, &ctx.actor, "access_request.withdrawn", &r, None, None).await?;
+        let r = set_status(&tx, r, RequestStatus::Withdrawn, now, &ctx.user_id, None, "withdrawn").await?;
+        record_request(&tx, now, &ctx.actor, EventType::AccessRequestWithdrawn, &r, None, None).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -205,18 +200,19 @@ impl Approvals {
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `Invalid`, `Conflict`.
-    pub async fn deny(&self, ctx: &Principal, id: &str, reason: &str) -> Result<request::Model> {
+    #[tracing::instrument(name = "approvals.deny", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
+    pub async fn deny(&self, ctx: &Principal, id: &str, reason: &str) -> Result<RequestRecord> {
         accord_db::retrying("deny", || self.deny_tx(ctx, id, reason)).await
     }
 
-    async fn deny_tx(&self, ctx: &Principal, id: &str, reason: &str) -> Result<request::Model> {
+    async fn deny_tx(&self, ctx: &Principal, id: &str, reason: &str) -> Result<RequestRecord> {
         let reason = text("reason", reason, 2000)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let r = visible_request(&tx, ctx, id).await?;
-        require_holder_approver(ctx, &r.holder_tenant_id, "deny requests")?;
-        let r = set_status(&tx, r, rs::DENIED, now, &ctx.user_id, Some(&reason), "denied").await?;
-        record(&tx, now, &ctx.actor, "access_request.denied", &r, None, Some(&reason)).await?;
+        require_holder_approver(ctx, &r.holder_tenant_id, "deny requests").map_err(Error::Forbidden)?;
+        let r = set_status(&tx, r, RequestStatus::Denied, now, &ctx.user_id, Some(&reason), "denied").await?;
+        record_request(&tx, now, &ctx.actor, EventType::AccessRequestDenied, &r, None, Some(&reason)).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -229,11 +225,12 @@ impl Approvals {
     /// # Errors
     /// `NotFound`, `Forbidden` (wrong side or role, own request), `InvalidScope`, `Invalid`
     /// (widening, lengthening), `Conflict` (decided request, approving twice, app not active).
-    pub async fn approve(&self, ctx: &Principal, id: &str, input: ApproveInput) -> Result<request::Model> {
+    #[tracing::instrument(name = "approvals.approve", skip_all, fields(tenant_id = %ctx.tenant_id, request_id = %id))]
+    pub async fn approve(&self, ctx: &Principal, id: &str, input: ApproveInput) -> Result<RequestRecord> {
         accord_db::retrying("approve", || self.approve_tx(ctx, id, &input)).await
     }
 
-    async fn approve_tx(&self, ctx: &Principal, id: &str, input: &ApproveInput) -> Result<request::Model> {
+    async fn approve_tx(&self, ctx: &Principal, id: &str, input: &ApproveInput) -> Result<RequestRecord> {
         let comment = input.comment.as_deref().map(|c| text("comment", c, 2000)).transpose()?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -242,14 +239,14 @@ impl Approvals {
         // COMMITTED would otherwise let each see only its own and leave the request pending).
         lock_request(&tx, id).await?;
         let r = visible_request(&tx, ctx, id).await?;
-        require_holder_approver(ctx, &r.holder_tenant_id, "approve requests")?;
-        if r.status != rs::PENDING {
+        require_holder_approver(ctx, &r.holder_tenant_id, "approve requests").map_err(Error::Forbidden)?;
+        if r.status != RequestStatus::Pending {
             return Err(conflict_state(&r, "approved"));
         }
         if r.requested_by == ctx.user_id {
             return Err(Error::Forbidden("nobody may approve a request they made".into()));
         }
-        let current = json_to_scopes(&r.proposed_scopes);
+        let current = r.proposal();
         let proposal = match &input.scopes {
             None => current.clone(),
             Some(raw) => {
@@ -284,7 +281,7 @@ impl Approvals {
         // narrowing approval or a deny; the count is against today's required number.
         let policy = policy_for(&tx, &r.holder_tenant_id).await?;
         policy
-            .check(app.kind.as_str(), &proposal, days)
+            .check(app.kind, &proposal, days)
             .map_err(|e| Error::Policy(format!("{e}; the request stays PENDING: narrow it or deny it")))?;
         let changed = proposal != current || days != r.proposed_duration_days;
         let r = if changed { self.replace_proposal(&tx, r, &proposal, days, &policy).await? } else { r };
@@ -323,7 +320,7 @@ impl Approvals {
             now,
             AuditEntry {
                 actor: &ctx.actor,
-                action: "access_request.approval_added",
+                action: audit_only::APPROVAL_ADDED,
                 target_type: "access_request",
                 target_id: &r.id,
                 tenant_ids: vec![r.vendor_tenant_id.clone(), r.holder_tenant_id.clone()],
@@ -336,7 +333,7 @@ impl Approvals {
         )
         .await?;
         let r = if i64::try_from(count).unwrap_or(i64::MAX) >= i64::from(r.required_approvals) {
-            grants::finalize(&tx, now, &ctx.actor, r, &app, &policy, days).await?
+            finalize(&tx, now, &ctx.actor, r, &app, &policy, days).await?
         } else {
             r
         };
@@ -347,11 +344,11 @@ impl Approvals {
     async fn replace_proposal(
         &self,
         tx: &impl ConnectionTrait,
-        r: request::Model,
-        proposal: &accord_scopes::ScopeSet,
+        r: RequestRecord,
+        proposal: &ScopeSet,
         days: i32,
-        policy: &crate::domain::Policy,
-    ) -> Result<request::Model> {
+        policy: &Policy,
+    ) -> Result<RequestRecord> {
         let risk = proposal.risk();
         let version = r.proposal_version + 1;
         // Conditional on the version read: two approvers narrowing at once cannot both win.
@@ -362,18 +359,18 @@ impl Approvals {
             .col_expr(request::Column::Risk, Expr::value(risk.as_str()))
             .col_expr(request::Column::RequiredApprovals, Expr::value(policy.required_for(risk)))
             .filter(request::Column::Id.eq(r.id.clone()))
-            .filter(request::Column::Status.eq(rs::PENDING))
+            .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
             .filter(request::Column::ProposalVersion.eq(r.proposal_version))
             .exec(tx)
             .await?;
         if res.rows_affected != 1 {
             return Err(Error::Conflict("the proposal changed meanwhile; reload and decide again".into()));
         }
-        Ok(request::Model {
-            proposed_scopes: scopes_to_json(proposal),
+        Ok(RequestRecord {
+            proposed_scopes: proposal.to_strings(),
             proposed_duration_days: days,
             proposal_version: version,
-            risk: risk.as_str().to_owned(),
+            risk,
             required_approvals: policy.required_for(risk),
             ..r
         })
@@ -383,11 +380,11 @@ impl Approvals {
 /// Whether an auto-approval is the routine case SPEC §3 allows: it never replaces a grant that
 /// is not ACTIVE, never starts an ENDED partnership again, and never follows a grant of the pair
 /// revoked for any reason but `superseded`. Anything else waits for approvers.
-async fn routine(tx: &impl ConnectionTrait, app: &AppRecord, holder_id: &str, live: Option<&grant::Model>) -> Result<bool> {
-    if live.is_some_and(|g| g.status != gs::ACTIVE) {
+async fn routine(tx: &impl ConnectionTrait, app: &AppRecord, holder_id: &str, live: Option<&GrantRecord>) -> Result<bool> {
+    if live.is_some_and(|g| g.status != GrantStatus::Active) {
         return Ok(false);
     }
-    if crate::cascade::partnership_between(tx, holder_id, &app.vendor_tenant_id).await?.is_some_and(|p| p.status == ps::ENDED) {
+    if partnership_between(tx, holder_id, &app.vendor_tenant_id).await?.is_some_and(|p| p.status == PartnershipStatus::Ended) {
         return Ok(false);
     }
     let latest = grant::Entity::find()
@@ -395,12 +392,14 @@ async fn routine(tx: &impl ConnectionTrait, app: &AppRecord, holder_id: &str, li
         .filter(grant::Column::HolderTenantId.eq(holder_id))
         .order_by_desc(grant::Column::Id)
         .one(tx)
-        .await?;
-    Ok(!latest.is_some_and(|g| g.status == gs::REVOKED && g.revoked_reason.as_deref() != Some(SUPERSEDED)))
+        .await?
+        .map(GrantRecord::try_from)
+        .transpose()?;
+    Ok(!latest.is_some_and(|g| g.status == GrantStatus::Revoked && g.revoked_reason.as_deref() != Some(SUPERSEDED)))
 }
 
 /// Brings a pending request's required number to what the policy in force asks now.
-async fn require_current_count(tx: &impl ConnectionTrait, r: request::Model, required: i32) -> Result<request::Model> {
+async fn require_current_count(tx: &impl ConnectionTrait, r: RequestRecord, required: i32) -> Result<RequestRecord> {
     if r.required_approvals == required {
         return Ok(r);
     }
@@ -409,74 +408,59 @@ async fn require_current_count(tx: &impl ConnectionTrait, r: request::Model, req
         .filter(request::Column::Id.eq(r.id.clone()))
         .exec(tx)
         .await?;
-    Ok(request::Model { required_approvals: required, ..r })
+    Ok(RequestRecord { required_approvals: required, ..r })
 }
 
-/// Locks a request row for the rest of the transaction (a no-op update, portable to SQLite,
-/// where write transactions are already exclusive). Changes nothing, reveals nothing.
-async fn lock_request(tx: &impl ConnectionTrait, id: &str) -> Result<()> {
-    request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::col(request::Column::Status))
-        .filter(request::Column::Id.eq(id))
-        .exec(tx)
-        .await?;
-    Ok(())
-}
-
-/// Moves a PENDING request to a final state (conditional, so a decision happens once).
-pub(crate) async fn set_status(
-    tx: &impl ConnectionTrait,
-    r: request::Model,
-    to: &str,
-    now: DateTime<Utc>,
-    by: &str,
-    reason: Option<&str>,
-    verb: &str,
-) -> Result<request::Model> {
-    let res = request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::value(to))
-        .col_expr(request::Column::DecidedAt, Expr::value(now))
-        .col_expr(request::Column::DecidedBy, Expr::value(by))
-        .col_expr(request::Column::DecisionReason, Expr::value(reason.map(str::to_owned)))
-        .filter(request::Column::Id.eq(r.id.clone()))
-        .filter(request::Column::Status.eq(rs::PENDING))
-        .exec(tx)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(conflict_state(&r, verb));
-    }
-    Ok(request::Model {
-        status: to.to_owned(),
-        decided_at: Some(now),
-        decided_by: Some(by.to_owned()),
-        decision_reason: reason.map(str::to_owned),
-        ..r
-    })
-}
-
-/// Audits a request change and writes its outbox event.
-pub(crate) async fn record(
+/// Approves a request for good: supersedes the grant it replaces, creates the grant, starts
+/// (or restarts) the partnership, and records every step.
+async fn finalize(
     tx: &impl ConnectionTrait,
     now: DateTime<Utc>,
     actor: &Actor,
-    action: &str,
-    r: &request::Model,
-    app: Option<&AppRecord>,
-    reason: Option<&str>,
-) -> Result<()> {
-    accord_db::record_change(
-        tx,
-        now,
-        AuditEntry {
-            actor,
-            action,
-            target_type: "access_request",
-            target_id: &r.id,
-            tenant_ids: vec![r.vendor_tenant_id.clone(), r.holder_tenant_id.clone()],
-            details: json!({ "appId": r.app_id, "status": r.status, "proposedScopes": crate::domain::json_to_strings(&r.proposed_scopes), "reason": reason }),
-        },
-        Some(request_event(r, app, reason)),
-    )
+    r: RequestRecord,
+    app: &AppRecord,
+    policy: &Policy,
+    days: i32,
+) -> Result<RequestRecord> {
+    expire_due(tx, &r.app_id, &r.holder_tenant_id, now).await?;
+    if let Some(old_id) = &r.replaces_grant_id
+        && let Some(old) = grant_by_id(tx, old_id).await?
+    {
+        end_grant(tx, now, actor, old, SUPERSEDED, Some(app)).await?;
+    }
+    let g = grant::ActiveModel {
+        id: Set(accord_kernel::new_id()),
+        app_id: Set(r.app_id.clone()),
+        vendor_tenant_id: Set(r.vendor_tenant_id.clone()),
+        holder_tenant_id: Set(r.holder_tenant_id.clone()),
+        request_id: Set(r.id.clone()),
+        scopes: Set(strings_to_json(&r.proposed_scopes)),
+        granted_at: Set(now),
+        expires_at: Set(now + Duration::days(days.into())),
+        status: Set(GrantStatus::Active.as_str().to_owned()),
+        status_reason: Set(None),
+        revoked_reason: Set(None),
+        revoked_at: Set(None),
+        last_reviewed_at: Set(None),
+        next_review_due: Set(now + Duration::days(policy.review_interval_days.into())),
+        updated_at: Set(now),
+    }
+    .insert(tx)
     .await?;
-    Ok(())
+    let g = GrantRecord::try_from(g)?;
+    let decided_by = match actor {
+        Actor::User { user_id } | Actor::ApiToken { user_id, .. } => user_id.clone(),
+        other => other.to_string(),
+    };
+    let r = set_status(tx, r, RequestStatus::Approved, now, &decided_by, None, "approved").await?;
+    request::Entity::update_many()
+        .col_expr(request::Column::GrantId, Expr::value(g.id.clone()))
+        .filter(request::Column::Id.eq(r.id.clone()))
+        .exec(tx)
+        .await?;
+    let r = RequestRecord { grant_id: Some(g.id.clone()), ..r };
+    record_request(tx, now, actor, EventType::AccessRequestApproved, &r, Some(app), None).await?;
+    record_grant(tx, now, actor, EventType::GrantCreated, &g, Some(app), None).await?;
+    start_partnership(tx, now, actor, &r.holder_tenant_id, &r.vendor_tenant_id).await?;
+    Ok(r)
 }

@@ -6,9 +6,10 @@
 
 pub mod graphql;
 
+use accord_approvals::PartnershipRecord;
 use accord_approvals::cascade::{self, Scope};
-use accord_approvals::entities::partnership;
 use accord_db::audit::AuditEntry;
+use accord_db::events::{Event, EventType};
 use accord_kernel::{Classify, ErrorKind, Principal, Role, SharedClock};
 use accord_registry::{AppRecord, AppStatus};
 use serde_json::json;
@@ -82,6 +83,7 @@ impl Lifecycle {
     ///
     /// # Errors
     /// `NotFound` (not the caller's app), `Forbidden`, `Invalid`, `Conflict` (already offboarded).
+    #[tracing::instrument(name = "lifecycle.offboard_app", skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %app_id))]
     pub async fn offboard_app(&self, ctx: &Principal, app_id: &str, reason: &str) -> Result<AppRecord> {
         accord_db::retrying("offboard_app", || self.offboard_app_tx(ctx, app_id, reason)).await
     }
@@ -122,7 +124,7 @@ impl Lifecycle {
             now,
             AuditEntry {
                 actor: &ctx.actor,
-                action: "app.offboarded",
+                action: EventType::AppOffboarded.as_str(),
                 target_type: "app",
                 target_id: &app.id,
                 tenant_ids: tenants,
@@ -131,12 +133,15 @@ impl Lifecycle {
                     "cancelledRequests": cancelled.iter().map(|r| &r.id).collect::<Vec<_>>(), "disabledCredentials": disabled,
                 }),
             },
-            Some(json!({
-                "app": { "id": app.id, "clientId": app.client_id, "name": app.name, "vendorId": app.vendor_tenant_id },
-                "reason": reason,
-                "revokedGrantIds": revoked.iter().map(|g| &g.id).collect::<Vec<_>>(),
-                "cancelledRequestIds": cancelled.iter().map(|r| &r.id).collect::<Vec<_>>(),
-            })),
+            Some(Event::new(
+                EventType::AppOffboarded,
+                json!({
+                    "app": app.summary(),
+                    "reason": reason,
+                    "revokedGrantIds": revoked.iter().map(|g| &g.id).collect::<Vec<_>>(),
+                    "cancelledRequestIds": cancelled.iter().map(|r| &r.id).collect::<Vec<_>>(),
+                }),
+            )),
         )
         .await?;
         let app = accord_registry::app_by_id(&tx, &app.id).await?.ok_or(Error::NotFound("app"))?;
@@ -150,11 +155,12 @@ impl Lifecycle {
     ///
     /// # Errors
     /// `NotFound` (no partnership with that organization), `Forbidden`, `Invalid`, `Conflict`.
-    pub async fn end_partnership(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<partnership::Model> {
+    #[tracing::instrument(name = "lifecycle.end_partnership", skip_all, fields(tenant_id = %ctx.tenant_id, partner_id = %partner_id))]
+    pub async fn end_partnership(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<PartnershipRecord> {
         accord_db::retrying("end_partnership", || self.end_partnership_tx(ctx, partner_id, reason)).await
     }
 
-    async fn end_partnership_tx(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<partnership::Model> {
+    async fn end_partnership_tx(&self, ctx: &Principal, partner_id: &str, reason: &str) -> Result<PartnershipRecord> {
         let reason = reason_text(reason)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -174,7 +180,7 @@ impl Lifecycle {
             now,
             AuditEntry {
                 actor: &ctx.actor,
-                action: "partnership.ended",
+                action: EventType::PartnershipEnded.as_str(),
                 target_type: "partnership",
                 target_id: &p.id,
                 tenant_ids: vec![p.holder_tenant_id.clone(), p.vendor_tenant_id.clone()],
@@ -183,13 +189,16 @@ impl Lifecycle {
                     "cancelledRequests": cancelled.iter().map(|r| &r.id).collect::<Vec<_>>(),
                 }),
             },
-            Some(json!({
-                "partnership": { "id": p.id, "holderId": p.holder_tenant_id, "vendorId": p.vendor_tenant_id, "status": p.status },
-                "dataHolder": { "id": p.holder_tenant_id },
-                "vendor": { "id": p.vendor_tenant_id },
-                "reason": reason,
-                "revokedGrantIds": revoked.iter().map(|g| &g.id).collect::<Vec<_>>(),
-            })),
+            Some(Event::new(
+                EventType::PartnershipEnded,
+                json!({
+                    "partnership": p.event_ref(),
+                    "dataHolder": { "id": p.holder_tenant_id },
+                    "vendor": { "id": p.vendor_tenant_id },
+                    "reason": reason,
+                    "revokedGrantIds": revoked.iter().map(|g| &g.id).collect::<Vec<_>>(),
+                }),
+            )),
         )
         .await?;
         tx.commit().await?;

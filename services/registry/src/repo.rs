@@ -99,7 +99,9 @@ impl AppRecord {
         }
     }
 
-    /// The app in events and audit details: `{id, clientId, name, kind, vendorId}`.
+    /// The app in events and audit details: `{id, clientId, name, kind, vendorId}`. The one
+    /// shape of an app in every service's payloads (registry, approvals, lifecycle), which
+    /// webhook consumers depend on.
     #[must_use]
     pub fn summary(&self) -> Value {
         json!({ "id": self.id, "clientId": self.client_id, "name": self.name, "kind": self.kind.as_str(), "vendorId": self.vendor_tenant_id })

@@ -8,6 +8,7 @@ use crate::entities::{CLIENT_SECRET, app, app_credential};
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, vendor_app};
 use crate::service::{Registry, audit, require, revoke};
+use accord_db::events::{Event, EventType};
 use accord_kernel::{Principal, Role};
 use accord_tenants::credentials::{hash_secret, new_token, verify_secret};
 use chrono::{DateTime, Duration, Utc};
@@ -113,7 +114,8 @@ impl Registry {
             "revoked": older.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
         });
         let event = json!({ "app": record.summary(), "credential": credential, "previousExpiresAt": previous_until, "reason": null });
-        audit(&tx, ctx, now, "credential.rotated", &record, details, Some(event)).await?;
+        let event = Event::new(EventType::CredentialRotated, event);
+        audit(&tx, ctx, now, EventType::CredentialRotated.as_str(), &record, details, Some(event)).await?;
         tx.commit().await?;
         Ok((record, secret.clear))
     }

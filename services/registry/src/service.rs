@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, set_status};
 use crate::secrets::{NewSecret, SECRET_DAYS};
 use accord_db::audit::AuditEntry;
+use accord_db::events::{Event, EventType};
 use accord_kernel::error::field_error;
 use accord_kernel::{Principal, Role, SharedClock, TenantKind};
 use base64::Engine as _;
@@ -124,8 +125,8 @@ impl Registry {
             "technicalOwnerEmail": record.technical_owner_email,
             "credential": credential,
         });
-        let event = json!({ "app": record.summary(), "reason": null });
-        audit(&tx, ctx, now, "app.registered", &record, details, Some(event)).await?;
+        let event = Event::new(EventType::AppRegistered, json!({ "app": record.summary(), "reason": null }));
+        audit(&tx, ctx, now, EventType::AppRegistered.as_str(), &record, details, Some(event)).await?;
         tx.commit().await?;
         Ok((record, secret.map(|s| s.clear)))
     }
@@ -200,8 +201,8 @@ impl Registry {
             let c = insert_credential(&tx, &record.id, JWKS, None, None, previous.first().map(|p| p.id.clone()), now).await?;
             details["credential"] = json!({ "id": c.id, "kind": c.kind, "rotatedFrom": c.rotated_from });
         }
-        let event = json!({ "app": record.summary(), "changes": changes, "reason": null });
-        audit(&tx, ctx, now, "app.updated", &record, details, Some(event)).await?;
+        let event = Event::new(EventType::AppUpdated, json!({ "app": record.summary(), "changes": changes, "reason": null }));
+        audit(&tx, ctx, now, EventType::AppUpdated.as_str(), &record, details, Some(event)).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -235,7 +236,7 @@ impl Registry {
         let current = lock_vendor_app(&tx, ctx, id).await?;
         require(ctx, Role::Admin, "suspending or resuming an app needs the ADMIN role")?;
         let (from, action, verb) = match to {
-            AppStatus::Suspended => (AppStatus::Active, "app.suspended", "suspended"),
+            AppStatus::Suspended => (AppStatus::Active, EventType::AppSuspended.as_str(), "suspended"),
             _ => (AppStatus::Suspended, "app.resumed", "resumed"),
         };
         if !set_status(&tx, &current.id, &[from], to, reason, now).await? {
@@ -244,7 +245,8 @@ impl Registry {
         let record = AppRecord { status: to, status_reason: reason.map(str::to_owned), updated_at: now, ..current };
         let details = json!({ "app": record.summary(), "from": from.as_str(), "to": to.as_str(), "reason": reason });
         // SPEC §6 names `app.suspended` but no resume event: resuming is audited only.
-        let event = (to == AppStatus::Suspended).then(|| json!({ "app": record.summary(), "reason": reason }));
+        let event =
+            (to == AppStatus::Suspended).then(|| Event::new(EventType::AppSuspended, json!({ "app": record.summary(), "reason": reason })));
         audit(&tx, ctx, now, action, &record, details, event).await?;
         tx.commit().await?;
         Ok(record)
@@ -259,7 +261,7 @@ pub(crate) async fn audit(
     action: &str,
     record: &AppRecord,
     details: Value,
-    event: Option<Value>,
+    event: Option<Event>,
 ) -> Result<()> {
     let entry = AuditEntry {
         actor: &ctx.actor,

@@ -5,6 +5,7 @@
 //! of HTTP or of any service.
 
 pub mod audit;
+pub mod events;
 pub mod outbox;
 pub mod page;
 pub mod store;
@@ -202,18 +203,23 @@ pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbError> {
 /// outbox payload's `data` gets the actor added, so receivers see who did it.
 ///
 /// # Errors
-/// When a write fails; the caller's transaction then rolls back with the change.
+/// When a write fails (the caller's transaction then rolls back with the change), or when
+/// `entry.action` is not the name of `event`'s type.
 pub async fn record_change(
     tx: &impl ConnectionTrait,
     now: chrono::DateTime<chrono::Utc>,
     entry: audit::AuditEntry<'_>,
-    event: Option<serde_json::Value>,
+    event: Option<events::Event>,
 ) -> Result<(), DbErr> {
-    if let Some(mut data) = event {
+    if let Some(events::Event { event_type, mut data }) = event {
+        // SPEC §6: an audit action uses the event's name where an event exists.
+        if entry.action != event_type.as_str() {
+            return Err(DbErr::Custom(format!("audit action `{}` recorded with event `{event_type}`", entry.action)));
+        }
         if let Some(obj) = data.as_object_mut() {
             obj.entry("actor").or_insert_with(|| serde_json::Value::String(entry.actor.to_string()));
         }
-        outbox::enqueue(tx, now, outbox::NewEvent { event_type: entry.action, tenant_ids: entry.tenant_ids.clone(), data }).await?;
+        outbox::enqueue(tx, now, outbox::NewEvent { event_type, tenant_ids: entry.tenant_ids.clone(), data }).await?;
     }
     audit::record(tx, now, entry).await?;
     Ok(())

@@ -32,9 +32,9 @@ pub mod entity {
 
 /// An event to enqueue.
 #[derive(Debug, Clone)]
-pub struct NewEvent<'a> {
-    /// A SPEC §6 type, e.g. `grant.created`.
-    pub event_type: &'a str,
+pub struct NewEvent {
+    /// Its SPEC §6 type.
+    pub event_type: crate::events::EventType,
     /// The tenants it concerns (whose webhooks receive it).
     pub tenant_ids: Vec<String>,
     /// The `data` object of the payload.
@@ -45,13 +45,12 @@ pub struct NewEvent<'a> {
 ///
 /// # Errors
 /// When the insert fails; the caller's transaction then rolls back with it.
-pub async fn enqueue(tx: &impl ConnectionTrait, now: DateTime<Utc>, event: NewEvent<'_>) -> Result<String, DbErr> {
+pub async fn enqueue(tx: &impl ConnectionTrait, now: DateTime<Utc>, event: NewEvent) -> Result<String, DbErr> {
     let id = accord_kernel::new_id();
-    let payload =
-        json!({ "type": event.event_type, "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), "data": event.data });
+    let payload = json!({ "type": event.event_type.as_str(), "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), "data": event.data });
     entity::ActiveModel {
         id: Set(id.clone()),
-        event_type: Set(event.event_type.to_owned()),
+        event_type: Set(event.event_type.as_str().to_owned()),
         tenant_ids: Set(format!(",{},", event.tenant_ids.join(","))),
         payload: Set(payload.to_string()),
         created_at: Set(now),

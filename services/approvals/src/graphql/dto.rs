@@ -1,9 +1,9 @@
 //! Output types and loaders.
 
 use super::scopes::{Risk, ScopeAnalysis, analysis_of};
-use crate::Approvals;
-use crate::domain::{Policy, effective_grant_status, json_to_strings};
-use crate::entities::{approval, grant, partnership, request};
+use crate::domain::{self, Policy, effective_grant_status};
+use crate::records::{ApprovalRecord, GrantRecord, PartnershipRecord, RequestRecord};
+use crate::service::Approvals;
 use accord_kernel::gql::{RequestMeta, classify_to_gql, service};
 use accord_registry::AppKind;
 use accord_registry::graphql::{App, load_app};
@@ -30,26 +30,26 @@ pub enum AccessRequestStatus {
     Cancelled,
 }
 
-impl AccessRequestStatus {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Approved => "APPROVED",
-            Self::Denied => "DENIED",
-            Self::Withdrawn => "WITHDRAWN",
-            Self::Cancelled => "CANCELLED",
+impl From<domain::RequestStatus> for AccessRequestStatus {
+    fn from(s: domain::RequestStatus) -> Self {
+        match s {
+            domain::RequestStatus::Pending => Self::Pending,
+            domain::RequestStatus::Approved => Self::Approved,
+            domain::RequestStatus::Denied => Self::Denied,
+            domain::RequestStatus::Withdrawn => Self::Withdrawn,
+            domain::RequestStatus::Cancelled => Self::Cancelled,
         }
     }
+}
 
-    fn parse(s: &str) -> Self {
+impl From<AccessRequestStatus> for domain::RequestStatus {
+    fn from(s: AccessRequestStatus) -> Self {
         match s {
-            "APPROVED" => Self::Approved,
-            "DENIED" => Self::Denied,
-            "WITHDRAWN" => Self::Withdrawn,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Pending,
+            AccessRequestStatus::Pending => Self::Pending,
+            AccessRequestStatus::Approved => Self::Approved,
+            AccessRequestStatus::Denied => Self::Denied,
+            AccessRequestStatus::Withdrawn => Self::Withdrawn,
+            AccessRequestStatus::Cancelled => Self::Cancelled,
         }
     }
 }
@@ -68,24 +68,24 @@ pub enum GrantStatus {
     Revoked,
 }
 
-impl GrantStatus {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Suspended => "SUSPENDED",
-            Self::Expired => "EXPIRED",
-            Self::Revoked => "REVOKED",
+impl From<domain::GrantStatus> for GrantStatus {
+    fn from(s: domain::GrantStatus) -> Self {
+        match s {
+            domain::GrantStatus::Active => Self::Active,
+            domain::GrantStatus::Suspended => Self::Suspended,
+            domain::GrantStatus::Expired => Self::Expired,
+            domain::GrantStatus::Revoked => Self::Revoked,
         }
     }
+}
 
-    fn parse(s: &str) -> Self {
+impl From<GrantStatus> for domain::GrantStatus {
+    fn from(s: GrantStatus) -> Self {
         match s {
-            "ACTIVE" => Self::Active,
-            "SUSPENDED" => Self::Suspended,
-            "EXPIRED" => Self::Expired,
-            _ => Self::Revoked,
+            GrantStatus::Active => Self::Active,
+            GrantStatus::Suspended => Self::Suspended,
+            GrantStatus::Expired => Self::Expired,
+            GrantStatus::Revoked => Self::Revoked,
         }
     }
 }
@@ -100,6 +100,15 @@ pub enum PartnershipStatus {
     Ended,
 }
 
+impl From<domain::PartnershipStatus> for PartnershipStatus {
+    fn from(s: domain::PartnershipStatus) -> Self {
+        match s {
+            domain::PartnershipStatus::Active => Self::Active,
+            domain::PartnershipStatus::Ended => Self::Ended,
+        }
+    }
+}
+
 /// What happens when a review is overdue.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "MissedReviewAction")]
@@ -110,22 +119,21 @@ pub enum MissedReviewAction {
     Escalate,
 }
 
-impl MissedReviewAction {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Revoke => "REVOKE",
-            Self::Escalate => "ESCALATE",
+impl From<domain::MissedReviewAction> for MissedReviewAction {
+    fn from(a: domain::MissedReviewAction) -> Self {
+        match a {
+            domain::MissedReviewAction::Revoke => Self::Revoke,
+            domain::MissedReviewAction::Escalate => Self::Escalate,
         }
     }
 }
 
-fn risk_of(s: &str) -> Risk {
-    match s {
-        "HIGH" => Risk::High,
-        "MEDIUM" => Risk::Medium,
-        _ => Risk::Low,
+impl From<MissedReviewAction> for domain::MissedReviewAction {
+    fn from(a: MissedReviewAction) -> Self {
+        match a {
+            MissedReviewAction::Revoke => Self::Revoke,
+            MissedReviewAction::Escalate => Self::Escalate,
+        }
     }
 }
 
@@ -196,18 +204,18 @@ pub struct AccessRequest {
     pub replaces_grant_id: Option<String>,
 }
 
-impl From<request::Model> for AccessRequest {
-    fn from(r: request::Model) -> Self {
+impl From<RequestRecord> for AccessRequest {
+    fn from(r: RequestRecord) -> Self {
         Self {
             id: r.id.into(),
-            requested_scopes: json_to_strings(&r.requested_scopes),
-            proposed_scopes: json_to_strings(&r.proposed_scopes),
+            requested_scopes: r.requested_scopes,
+            proposed_scopes: r.proposed_scopes,
             purpose: r.purpose,
             duration_days: r.duration_days,
             proposed_duration_days: r.proposed_duration_days,
-            status: AccessRequestStatus::parse(&r.status),
+            status: r.status.into(),
             required_approvals: r.required_approvals,
-            risk: risk_of(&r.risk),
+            risk: r.risk.into(),
             created_at: r.created_at,
             decided_at: r.decided_at,
             decision_reason: r.decision_reason,
@@ -258,7 +266,7 @@ impl AccessRequest {
                 approver_id: a.approver_id.into(),
                 approver_name: a.approver_name,
                 approver_email: a.approver_email,
-                scopes: json_to_strings(&a.scopes),
+                scopes: a.scopes,
                 duration_days: a.duration_days,
                 comment: a.comment,
                 at: a.at,
@@ -324,11 +332,11 @@ pub struct Grant {
 impl Grant {
     /// The DTO as of `now` (status read at decision time).
     #[must_use]
-    pub fn at(g: grant::Model, now: DateTime<Utc>) -> Self {
-        let status = GrantStatus::parse(effective_grant_status(&g.status, g.expires_at, now));
+    pub fn at(g: GrantRecord, now: DateTime<Utc>) -> Self {
+        let status = GrantStatus::from(effective_grant_status(g.status, g.expires_at, now));
         Self {
             id: g.id.into(),
-            scopes: json_to_strings(&g.scopes),
+            scopes: g.scopes,
             status,
             granted_at: g.granted_at,
             expires_at: g.expires_at,
@@ -390,10 +398,10 @@ impl Loader<String> for GrantLoader {
 pub struct ApprovalsLoader(pub Approvals);
 
 impl Loader<String> for ApprovalsLoader {
-    type Value = Vec<approval::Model>;
+    type Value = Vec<ApprovalRecord>;
     type Error = Arc<crate::Error>;
 
-    async fn load(&self, keys: &[String]) -> std::result::Result<HashMap<String, Vec<approval::Model>>, Self::Error> {
+    async fn load(&self, keys: &[String]) -> std::result::Result<HashMap<String, Vec<ApprovalRecord>>, Self::Error> {
         self.0.approvals_of(keys).await.map_err(Arc::new)
     }
 }
@@ -419,16 +427,9 @@ pub struct Partnership {
 impl Partnership {
     /// The DTO as seen by `viewer_tenant`.
     #[must_use]
-    pub fn seen_by(p: partnership::Model, viewer_tenant: &str) -> Self {
+    pub fn seen_by(p: PartnershipRecord, viewer_tenant: &str) -> Self {
         let partner_id = if p.holder_tenant_id == viewer_tenant { p.vendor_tenant_id } else { p.holder_tenant_id };
-        Self {
-            id: p.id.into(),
-            status: if p.status == "ACTIVE" { PartnershipStatus::Active } else { PartnershipStatus::Ended },
-            since: p.since,
-            ended_at: p.ended_at,
-            ended_reason: p.ended_reason,
-            partner_id,
-        }
+        Self { id: p.id.into(), status: p.status.into(), since: p.since, ended_at: p.ended_at, ended_reason: p.ended_reason, partner_id }
     }
 }
 
@@ -471,10 +472,10 @@ impl From<Policy> for ApprovalPolicy {
             max_grant_days: p.max_grant_days,
             high_risk_max_grant_days: p.high_risk_max_grant_days,
             forbidden_scopes: p.forbidden_scopes.to_strings(),
-            allowed_app_kinds: p.allowed_app_kinds.iter().filter_map(|k| k.parse::<AppKind>().ok()).collect(),
+            allowed_app_kinds: p.allowed_app_kinds,
             review_interval_days: p.review_interval_days,
             auto_approve_low_risk: p.auto_approve_low_risk,
-            on_missed_review: if p.on_missed_review == "ESCALATE" { MissedReviewAction::Escalate } else { MissedReviewAction::Revoke },
+            on_missed_review: p.on_missed_review.into(),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Approvals mutations.
 
 use super::dto::{AccessRequest, ApprovalPolicy, Grant, MissedReviewAction};
-use crate::{Approvals, ApproveInput, PolicyPatch, RequestAccessInput};
+use crate::policy::PolicyPatch;
+use crate::requests::{ApproveInput, RequestAccessInput};
+use crate::service::Approvals;
 use accord_kernel::gql::{GqlResultExt, principal, service};
 use accord_registry::AppKind;
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -130,10 +132,10 @@ impl ApprovalsMutation {
             max_grant_days: input.max_grant_days,
             high_risk_max_grant_days: input.high_risk_max_grant_days,
             forbidden_scopes: input.forbidden_scopes,
-            allowed_app_kinds: input.allowed_app_kinds.map(|v| v.into_iter().map(|k| k.as_str().to_owned()).collect()),
+            allowed_app_kinds: input.allowed_app_kinds,
             review_interval_days: input.review_interval_days,
             auto_approve_low_risk: input.auto_approve_low_risk,
-            on_missed_review: input.on_missed_review.map(|m| m.as_str().to_owned()),
+            on_missed_review: input.on_missed_review.map(Into::into),
         };
         Ok(service::<Approvals>(ctx)?.update_policy(p, patch).await.gql(ctx)?.into())
     }

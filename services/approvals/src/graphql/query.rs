@@ -1,8 +1,8 @@
 //! Approvals queries.
 
 use super::dto::{AccessRequest, AccessRequestStatus, ApprovalPolicy, Grant, GrantStatus};
-use crate::Approvals;
 use crate::queries::GrantFilter;
+use crate::service::Approvals;
 use accord_kernel::gql::{Conn, GqlResultExt, PageRequest, connection, principal, service};
 use accord_registry::AppStatus;
 use accord_registry::graphql::App;
@@ -40,7 +40,7 @@ impl ApprovalsQuery {
         let p = principal(ctx)?;
         let given = after.is_some();
         let page = PageRequest::parse(first, after).gql(ctx)?;
-        let rows = service::<Approvals>(ctx)?.requests(p, status.map(AccessRequestStatus::as_str), &page).await.gql(ctx)?;
+        let rows = service::<Approvals>(ctx)?.requests(p, status.map(Into::into), &page).await.gql(ctx)?;
         Ok(connection(rows.map(AccessRequest::from), |r| r.id.to_string(), given))
     }
 
@@ -65,7 +65,7 @@ impl ApprovalsQuery {
         let page = PageRequest::parse(first, after).gql(ctx)?;
         let svc = service::<Approvals>(ctx)?;
         let filter = GrantFilter {
-            status: status.map(|s| s.as_str().to_owned()),
+            status: status.map(Into::into),
             app_id: app_id.map(|i| i.to_string()),
             partner_id: partner_id.map(|i| i.to_string()),
         };

@@ -8,17 +8,17 @@ async fn exec(app: &TestApp, sql: &str) {
     app.db().execute_raw(Statement::from_string(backend, sql.to_owned())).await.unwrap();
 }
 
-fn step(label: &str, outbox_expected: bool, now: (i64, i64), prev: (i64, i64)) {
-    assert!(now.0 > prev.0, "{label}: no audit event");
-    assert_eq!(now.1 > prev.1, outbox_expected, "{label}: outbox event expected: {outbox_expected}");
+/// Exactly `audit` audit events and `outbox` outbox events were written by the step.
+fn step(label: &str, (audit, outbox): (i64, i64), now: (i64, i64), prev: (i64, i64)) {
+    assert_eq!((now.0 - prev.0, now.1 - prev.1), (audit, outbox), "{label}: (audit, outbox) events written");
 }
 
 async fn counts(app: &TestApp) -> (i64, i64) {
     (app.count("audit_events").await, app.count("outbox_events").await)
 }
 
-/// Every mutation of the workflow writes at least one audit event and, where SPEC §6 names
-/// one, its outbox event; every refused mutation writes neither.
+/// Every mutation of the workflow writes exactly its audit events and, where SPEC §6 names
+/// them, its outbox events; every refused mutation writes neither.
 #[tokio::test]
 async fn every_mutation_writes_its_audit_and_outbox_events_and_refusals_write_neither() {
     let w = world().await;
@@ -27,7 +27,7 @@ async fn every_mutation_writes_its_audit_and_outbox_events_and_refusals_write_ne
 
     let id = w.request_ok(&w.app_id, &["patient/Observation.cruds"], 30, None).await;
     let c = counts(app).await;
-    step("requestAccess", true, c, last);
+    step("requestAccess", (1, 1), c, last);
     last = c;
     assert!(accord_db::audit::for_target(app.db(), &id).await.unwrap().iter().any(|e| e.action == "access_request.created"));
     let created = accord_db::outbox::of_type(app.db(), "access_request.created").await.unwrap();
@@ -35,27 +35,33 @@ async fn every_mutation_writes_its_audit_and_outbox_events_and_refusals_write_ne
         created[0].payload.contains(&id) && created[0].tenant_ids.contains(&w.holder_id) && created[0].tenant_ids.contains(&w.vendor_id)
     );
 
-    // Refusals: widening, a vendor approving, an invalid scope, a policy violation.
-    for (token, q, vars) in [
-        (&w.approver1, crate::world::APPROVE, json!({ "id": id, "i": { "scopes": ["user/Observation.rs"] } })),
-        (&w.dev, crate::world::APPROVE, json!({ "id": id, "i": {} })),
-        (&w.dev, "mutation($id: ID!) { revokeGrant(id: $id, reason: \"x\") { id } }", json!({ "id": id })),
+    // Refusals: widening, a vendor approving, a vendor revoking (a request id is no grant),
+    // an invalid scope, a policy violation.
+    for (token, q, vars, code) in [
+        (&w.approver1, crate::world::APPROVE, json!({ "id": id, "i": { "scopes": ["user/Observation.rs"] } }), "BAD_USER_INPUT"),
+        (&w.dev, crate::world::APPROVE, json!({ "id": id, "i": {} }), "FORBIDDEN"),
+        (&w.dev, "mutation($id: ID!) { revokeGrant(id: $id, reason: \"x\") { id } }", json!({ "id": id }), "NOT_FOUND"),
+        (&w.approver1, crate::world::APPROVE, json!({ "id": id, "i": { "scopes": ["patient/Observaton.rs"] } }), "INVALID_SCOPE"),
+        (&w.approver1, crate::world::APPROVE, json!({ "id": id, "i": { "durationDays": 0 } }), "BAD_USER_INPUT"),
     ] {
         let r = app.gql(Some(token), q, vars).await;
-        assert!(error_code(&r).is_some(), "{r}");
+        assert_eq!(error_code(&r), Some(code), "{r}");
         assert_eq!(counts(app).await, last, "a refused mutation wrote nothing: {r}");
     }
 
     let r = w.approve(&w.approver1, &id, json!({})).await;
     assert_eq!(r["data"]["approveAccessRequest"]["status"], json!("PENDING"));
     let c = counts(app).await;
-    step("approve (1 of 2)", false, c, last);
+    step("approve (1 of 2)", (1, 0), c, last);
     last = c;
 
     let r = w.approve(&w.approver2, &id, json!({})).await;
+    assert_eq!(r["data"]["approveAccessRequest"]["status"], json!("APPROVED"), "{r}");
     let grant = r["data"]["approveAccessRequest"]["grant"]["id"].as_str().unwrap().to_owned();
     let c = counts(app).await;
-    step("approve (2 of 2)", true, c, last);
+    // The approval, access_request.approved, grant.created and partnership.started are
+    // audited; the two SPEC §6 events go to the outbox.
+    step("approve (2 of 2)", (4, 2), c, last);
     last = c;
     for t in ["access_request.approved", "grant.created"] {
         let ev = accord_db::outbox::of_type(app.db(), t).await.unwrap();
@@ -74,24 +80,30 @@ async fn every_mutation_writes_its_audit_and_outbox_events_and_refusals_write_ne
         let r = app.gql(Some(&w.approver1), q, json!({ "id": grant })).await;
         assert_eq!(error_code(&r), None, "{label}: {r}");
         let c = counts(app).await;
-        step(label, true, c, last);
+        step(label, (1, 1), c, last);
         last = c;
         assert_eq!(accord_db::outbox::of_type(app.db(), event).await.unwrap().len(), 1, "{label}");
     }
 
     let id = w.request_ok(&w.app_id, &["patient/Observation.rs"], 30, None).await;
     last = counts(app).await;
-    app.gql(Some(&w.dev), "mutation($id: ID!) { withdrawAccessRequest(id: $id) { id } }", json!({ "id": id })).await;
+    let r = app.gql(Some(&w.dev), "mutation($id: ID!) { withdrawAccessRequest(id: $id) { status } }", json!({ "id": id })).await;
+    assert_eq!(r["data"]["withdrawAccessRequest"]["status"], json!("WITHDRAWN"), "{r}");
     let c = counts(app).await;
-    step("withdraw", true, c, last);
+    step("withdraw", (1, 1), c, last);
     let id = w.request_ok(&w.app_id, &["patient/Observation.rs"], 30, None).await;
     last = counts(app).await;
-    app.gql(Some(&w.approver1), "mutation($id: ID!) { denyAccessRequest(id: $id, reason: \"no\") { id } }", json!({ "id": id })).await;
+    let r = app
+        .gql(Some(&w.approver1), "mutation($id: ID!) { denyAccessRequest(id: $id, reason: \"no\") { status } }", json!({ "id": id }))
+        .await;
+    assert_eq!(r["data"]["denyAccessRequest"]["status"], json!("DENIED"), "{r}");
     let c = counts(app).await;
-    step("deny", true, c, last);
+    step("deny", (1, 1), c, last);
     last = c;
-    app.gql(Some(&w.holder_admin), "mutation { updateApprovalPolicy(input: { maxGrantDays: 100 }) { maxGrantDays } }", json!({})).await;
-    step("updateApprovalPolicy", false, counts(app).await, last);
+    let r =
+        app.gql(Some(&w.holder_admin), "mutation { updateApprovalPolicy(input: { maxGrantDays: 100 }) { maxGrantDays } }", json!({})).await;
+    assert_eq!(r["data"]["updateApprovalPolicy"]["maxGrantDays"], json!(100), "{r}");
+    step("updateApprovalPolicy", (1, 0), counts(app).await, last);
     assert_eq!(accord_db::audit::verify(app.db()).await.unwrap().problem, None);
 }
 

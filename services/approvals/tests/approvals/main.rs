@@ -9,6 +9,7 @@ mod decision_time;
 mod isolation;
 mod lifecycle;
 mod n_plus_one;
+mod payloads;
 mod policy;
 mod story;
 mod world;

@@ -22,8 +22,10 @@ async fn statements(w: &World) -> (u64, usize) {
 #[tokio::test]
 async fn a_page_of_grants_costs_the_same_few_statements_whatever_its_size() {
     let w = world().await;
-    w.gql(&w.holder_admin, "mutation { updateApprovalPolicy(input: { autoApproveLowRisk: true }) { autoApproveLowRisk } }", json!({}))
+    let on = w
+        .gql(&w.holder_admin, "mutation { updateApprovalPolicy(input: { autoApproveLowRisk: true }) { autoApproveLowRisk } }", json!({}))
         .await;
+    assert_eq!(on["data"]["updateApprovalPolicy"]["autoApproveLowRisk"], json!(true), "{on}");
     add_grants(&w, 2).await;
     let (small, rows_small) = statements(&w).await;
     add_grants(&w, 20).await;

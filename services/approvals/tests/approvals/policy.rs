@@ -44,7 +44,8 @@ async fn a_data_holder_starts_with_the_spec_defaults_and_changes_only_the_fields
 #[tokio::test]
 async fn requests_that_break_the_policy_name_the_rule_and_the_scope() {
     let w = world().await;
-    w.gql(&w.holder_admin, UPDATE, json!({ "i": { "maxGrantDays": 200, "forbiddenScopes": ["patient/*.d"], "allowedAppKinds": ["PATIENT_FACING", "PROVIDER_FACING"] } })).await;
+    let set = w.gql(&w.holder_admin, UPDATE, json!({ "i": { "maxGrantDays": 200, "forbiddenScopes": ["patient/*.d"], "allowedAppKinds": ["PATIENT_FACING", "PROVIDER_FACING"] } })).await;
+    assert_eq!(error_code(&set), None, "{set}");
     let before = w.app.count("access_requests").await;
 
     let forbidden = w.request(&w.app_id, &["patient/Observation.rs", "patient/Observation.rd"], 30, None).await;

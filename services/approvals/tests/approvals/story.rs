@@ -187,17 +187,12 @@ async fn revoke_suspend_and_resume_follow_the_grant_state_machine() {
     }
 }
 
-async fn long_lived(w: &World, session: &str) -> String {
-    let r = w.gql(session, "mutation { createApiToken(name: \"t\", expiresInDays: 30) { token } }", json!({})).await;
-    r["data"]["createApiToken"]["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_grant_reads_expired_the_moment_it_passes_without_any_sweep() {
     let w = world().await;
     let g = w.grant(&w.app_id, &["patient/Observation.rs"], 7).await;
     // Sessions last hours; API tokens outlive the week this test moves through.
-    let (dev, approver) = (long_lived(&w, &w.dev).await, long_lived(&w, &w.approver1).await);
+    let (dev, approver) = (w.long_lived(&w.dev).await, w.long_lived(&w.approver1).await);
     let q = "query($id: ID!) { grant(id: $id) { status } }";
     w.app.clock.advance(chrono::Duration::days(7) - chrono::Duration::seconds(1));
     assert_eq!(w.gql(&dev, q, json!({ "id": g })).await["data"]["grant"]["status"], json!("ACTIVE"));

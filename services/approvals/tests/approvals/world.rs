@@ -107,6 +107,13 @@ impl World {
         self.app.gql(Some(token), q, vars).await
     }
 
+    /// An API token of the session's user that outlives weeks of clock moves (sessions last
+    /// hours).
+    pub async fn long_lived(&self, session: &str) -> String {
+        let r = self.gql(session, "mutation { createApiToken(name: \"t\", expiresInDays: 30) { token } }", json!({})).await;
+        r["data"]["createApiToken"]["token"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned()
+    }
+
     /// Requests access for `app_id`; returns the whole response.
     pub async fn request(&self, app_id: &str, scopes: &[&str], days: i32, replaces: Option<&str>) -> Value {
         self.gql(
