@@ -119,11 +119,10 @@ pub const SUPERSEDED: &str = "superseded";
 /// # Errors
 /// The client-safe refusal, naming `what`.
 pub fn require_holder_approver(ctx: &Principal, holder_id: &str, what: &str) -> Result<(), String> {
-    if ctx.tenant_id == holder_id && ctx.allows(Role::Approver) {
-        Ok(())
-    } else {
-        Err(format!("only the data holder's APPROVER or ADMIN users may {what}"))
+    if ctx.tenant_id != holder_id {
+        return Err(format!("only the data holder's APPROVER or ADMIN users may {what}"));
     }
+    ctx.require(Role::Approver, what).map_err(|d| d.0)
 }
 
 /// A data holder's approval policy (SPEC §3), with its defaults.

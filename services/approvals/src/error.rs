@@ -52,6 +52,12 @@ impl Error {
     }
 }
 
+impl From<accord_kernel::Denied> for Error {
+    fn from(e: accord_kernel::Denied) -> Self {
+        Error::Forbidden(e.0)
+    }
+}
+
 impl From<accord_db::DbError> for Error {
     fn from(e: accord_db::DbError) -> Self {
         Error::Db(e.0)

@@ -16,7 +16,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 fn reason_text(reason: &str) -> Result<String> {
-    accord_kernel::text::long_text("reason", reason, 2000).map_err(Error::Invalid)
+    accord_kernel::text::reason("reason", reason).map_err(Error::Invalid)
 }
 
 fn not_live(g: &GrantRecord, now: DateTime<Utc>, verb: &str) -> Error {

@@ -76,9 +76,7 @@ impl Approvals {
 
     async fn update_policy_tx(&self, ctx: &Principal, patch: &PolicyPatch) -> Result<Policy> {
         require_holder(ctx)?;
-        if !ctx.allows(Role::Admin) {
-            return Err(Error::Forbidden("only an ADMIN of the data holder may change its approval policy".into()));
-        }
+        ctx.require(Role::Admin, "change a data holder's approval policy")?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let before = policy_for(&tx, &ctx.tenant_id).await?;

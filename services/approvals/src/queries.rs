@@ -8,12 +8,11 @@ use crate::error::{Error, Result};
 use crate::records::{self, ApprovalRecord, GrantRecord, RequestRecord, all};
 use crate::repo::{visible_grant, visible_request};
 use crate::service::Approvals;
+use accord_db::page::{Order, keyset};
 use accord_kernel::Principal;
 use accord_kernel::gql::{Page, PageRequest};
 use accord_registry::{AppFilter, AppRecord, AppStatus};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
 
 /// Filters for listing grants.
@@ -33,25 +32,6 @@ pub struct GrantFilter {
 fn party(ctx: &Principal, vendor: impl ColumnTrait, holder: impl ColumnTrait) -> Condition {
     let col = if ctx.tenant_kind.is_data_holder() { holder.eq(ctx.tenant_id.clone()) } else { vendor.eq(ctx.tenant_id.clone()) };
     Condition::all().add(col)
-}
-
-/// A keyset page, newest first. The page's ids are chosen in a subquery (`id IN (SELECT id …
-/// ORDER BY id DESC LIMIT n)`), which PostgreSQL answers from the tenant index instead of
-/// walking the primary key past other tenants' rows (docs/benchmarks.md).
-async fn page_desc<E, C>(db: &impl ConnectionTrait, q: Select<E>, id: C, page: &PageRequest) -> Result<Page<E::Model>>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-    E::Model: Send + Sync,
-{
-    let total = q.clone().count(db).await?;
-    let q = match &page.after {
-        Some(after) => q.filter(id.lt(after.clone())),
-        None => q,
-    };
-    let ids = q.select_only().column(id).order_by_desc(id).limit(page.limit + 1).into_query();
-    let rows = E::find().filter(id.in_subquery(ids)).order_by_desc(id).all(db).await?;
-    Ok(Page::from_rows(rows, page.limit, total))
 }
 
 impl Approvals {
@@ -74,7 +54,7 @@ impl Approvals {
         if let Some(s) = status {
             q = q.filter(request::Column::Status.eq(s.as_str()));
         }
-        records::page(page_desc(&self.db, q, request::Column::Id, page).await?)
+        records::page(keyset(&self.db, q, request::Column::Id, Order::NewestFirst, page).await?)
     }
 
     /// One grant the caller may see.
@@ -115,7 +95,7 @@ impl Approvals {
             let col = if ctx.tenant_kind.is_data_holder() { grant::Column::VendorTenantId } else { grant::Column::HolderTenantId };
             q = q.filter(col.eq(p.clone()));
         }
-        records::page(page_desc(&self.db, q, grant::Column::Id, page).await?)
+        records::page(keyset(&self.db, q, grant::Column::Id, Order::NewestFirst, page).await?)
     }
 
     fn app_filter(ctx: &Principal, status: Option<AppStatus>) -> AppFilter {

@@ -55,11 +55,7 @@ pub(crate) fn conflict_state(r: &RequestRecord, verb: &str) -> Error {
 /// Locks a request row for the rest of the transaction (a no-op update, portable to SQLite,
 /// where write transactions are already exclusive). Changes nothing, reveals nothing.
 pub(crate) async fn lock_request(tx: &impl ConnectionTrait, id: &str) -> Result<()> {
-    request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::col(request::Column::Status))
-        .filter(request::Column::Id.eq(id))
-        .exec(tx)
-        .await?;
+    accord_db::lock_row::<request::Entity>(tx, request::Column::Status, request::Column::Id, id).await?;
     Ok(())
 }
 

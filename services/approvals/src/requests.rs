@@ -53,8 +53,8 @@ pub struct ApproveInput {
     pub comment: Option<String>,
 }
 
-fn text(field: &str, raw: &str, max: usize) -> Result<String> {
-    accord_kernel::text::long_text(field, raw, max).map_err(Error::Invalid)
+fn text(field: &str, raw: &str) -> Result<String> {
+    accord_kernel::text::reason(field, raw).map_err(Error::Invalid)
 }
 
 impl Approvals {
@@ -72,7 +72,7 @@ impl Approvals {
 
     async fn request_access_tx(&self, ctx: &Principal, input: &RequestAccessInput) -> Result<RequestRecord> {
         let scopes = parse_scopes("scopes", &input.scopes).map_err(Error::InvalidScope)?;
-        let purpose = text("purpose", &input.purpose, 2000)?;
+        let purpose = text("purpose", &input.purpose)?;
         if input.duration_days < 1 {
             return Err(Error::Invalid(format!("durationDays: must be at least 1, got {}", input.duration_days)));
         }
@@ -84,9 +84,10 @@ impl Approvals {
             .filter(|a| a.vendor_tenant_id == ctx.tenant_id)
             .ok_or(Error::NotFound("app"))?;
         // Checked after the app lookup, so someone else's app is NOT_FOUND whoever asks.
-        if ctx.tenant_kind != accord_kernel::TenantKind::Developer || !ctx.allows(Role::Developer) {
-            return Err(Error::Forbidden("only DEVELOPER or ADMIN users of a vendor may request access".into()));
+        if ctx.tenant_kind != accord_kernel::TenantKind::Developer {
+            return Err(Error::Forbidden("only vendors (developer organizations) request access".into()));
         }
+        ctx.require(Role::Developer, "request access")?;
         if app.status != AppStatus::Active {
             return Err(Error::Conflict(format!("app {} is {}; only an ACTIVE app may request access", app.id, app.status.as_str())));
         }
@@ -187,9 +188,10 @@ impl Approvals {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let r = visible_request(&tx, ctx, id).await?;
-        if r.vendor_tenant_id != ctx.tenant_id || !ctx.allows(Role::Developer) {
-            return Err(Error::Forbidden("only the vendor's DEVELOPER or ADMIN users may withdraw a request".into()));
+        if r.vendor_tenant_id != ctx.tenant_id {
+            return Err(Error::Forbidden("only the vendor that made a request may withdraw it".into()));
         }
+        ctx.require(Role::Developer, "withdraw a request")?;
         let r = set_status(&tx, r, RequestStatus::Withdrawn, now, &ctx.user_id, None, "withdrawn").await?;
         record_request(&tx, now, &ctx.actor, EventType::AccessRequestWithdrawn, &r, None, None).await?;
         tx.commit().await?;
@@ -206,7 +208,7 @@ impl Approvals {
     }
 
     async fn deny_tx(&self, ctx: &Principal, id: &str, reason: &str) -> Result<RequestRecord> {
-        let reason = text("reason", reason, 2000)?;
+        let reason = text("reason", reason)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let r = visible_request(&tx, ctx, id).await?;
@@ -231,7 +233,7 @@ impl Approvals {
     }
 
     async fn approve_tx(&self, ctx: &Principal, id: &str, input: &ApproveInput) -> Result<RequestRecord> {
-        let comment = input.comment.as_deref().map(|c| text("comment", c, 2000)).transpose()?;
+        let comment = input.comment.as_deref().map(|c| text("comment", c)).transpose()?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         // Take the request's row lock before reading it: two approvers approving at once are

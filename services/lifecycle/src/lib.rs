@@ -40,6 +40,12 @@ pub enum Error {
     Registry(#[from] accord_registry::Error),
 }
 
+impl From<accord_kernel::Denied> for Error {
+    fn from(e: accord_kernel::Denied) -> Self {
+        Error::Forbidden(e.0)
+    }
+}
+
 impl From<accord_db::DbError> for Error {
     fn from(e: accord_db::DbError) -> Self {
         Error::Db(e.0)
@@ -73,7 +79,7 @@ pub struct Lifecycle {
 }
 
 fn reason_text(reason: &str) -> Result<String> {
-    accord_kernel::text::long_text("reason", reason, 2000).map_err(Error::Invalid)
+    accord_kernel::text::reason("reason", reason).map_err(Error::Invalid)
 }
 
 impl Lifecycle {
@@ -94,9 +100,7 @@ impl Lifecycle {
         let tx = accord_db::begin(&self.db).await?;
         let app =
             accord_registry::app_by_id(&tx, app_id).await?.filter(|a| a.vendor_tenant_id == ctx.tenant_id).ok_or(Error::NotFound("app"))?;
-        if !ctx.allows(Role::Admin) {
-            return Err(Error::Forbidden("only an ADMIN of the vendor may offboard an app".into()));
-        }
+        ctx.require(Role::Admin, "offboard an app")?;
         let changed = accord_registry::set_status(
             &tx,
             &app.id,
@@ -165,9 +169,7 @@ impl Lifecycle {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let p = cascade::partnership_between(&tx, &ctx.tenant_id, partner_id).await?.ok_or(Error::NotFound("partnership"))?;
-        if !ctx.allows(Role::Admin) {
-            return Err(Error::Forbidden("only an ADMIN of either organization may end a partnership".into()));
-        }
+        ctx.require(Role::Admin, "end a partnership")?;
         let p = cascade::end_partnership_row(&tx, now, p, &reason)
             .await?
             .ok_or_else(|| Error::Conflict("the partnership has already ended".into()))?;
