@@ -36,5 +36,5 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         }
         _ => (0, 0),
     };
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render(size, idle))
+    HttpResponse::Ok().content_type(crate::metrics::CONTENT_TYPE).body(state.metrics.render(size, idle))
 }
