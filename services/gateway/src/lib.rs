@@ -23,6 +23,8 @@ pub mod http;
 pub mod metrics;
 pub mod schema;
 pub mod services;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use http::server::Application;
 pub use http::state::AppState;

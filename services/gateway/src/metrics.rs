@@ -159,8 +159,7 @@ mod tests {
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
         }
-        let buckets: Vec<&str> =
-            text.lines().filter(|l| l.starts_with("accord_http_request_duration_seconds_bucket")).collect();
+        let buckets: Vec<&str> = text.lines().filter(|l| l.starts_with("accord_http_request_duration_seconds_bucket")).collect();
         assert_eq!(buckets.len(), BUCKETS.len() + 1, "{text}");
     }
 
