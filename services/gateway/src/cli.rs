@@ -1,10 +1,10 @@
 //! The command line (SPEC §9). `scopes` commands need no configuration, database or data dir;
 //! everything else loads [`Settings`] first.
 
-use crate::app::{AppState, Application};
+use crate::http::server::Application;
+use crate::services::{Migrate, Services};
 use accord_kernel::config::Settings;
-use accord_kernel::{Actor, SystemClock, TenantKind};
-use accord_migrations::{Migrator, MigratorTrait};
+use accord_kernel::{Actor, SharedClock, SystemClock, TenantKind};
 use accord_tenants::NewTenant;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -130,7 +130,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&e.to_string()),
     };
     accord_kernel::telemetry::init(&settings);
-    let clock = Arc::new(SystemClock);
+    let clock: SharedClock = Arc::new(SystemClock);
     match command {
         Command::Serve | Command::Api => match Application::build(settings, clock).await {
             Ok(app) => match app.run_until_stopped().await {
@@ -139,27 +139,24 @@ pub async fn run(cli: Cli) -> ExitCode {
             },
             Err(e) => fail(&format!("{e:#}")),
         },
-        Command::Migrate => match accord_db::connect(&settings).await {
-            Ok(db) => match Migrator::up(db.reader(), None).await {
-                Ok(()) => {
-                    out("migrations applied");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&format!("migration failed: {e}")),
-            },
-            Err(e) => fail(&format!("cannot connect to the database: {}", accord_kernel::gql::cause_chain(&e))),
+        Command::Migrate => match Services::build(settings, clock, Migrate::Yes).await {
+            Ok(_) => {
+                out("migrations applied");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("{e:#}")),
         },
         Command::Tenants(TenantsCommand::Create { name, kind, admin_email, admin_password, admin_name }) => {
             let kind: TenantKind = match kind.parse() {
                 Ok(k) => k,
                 Err(e) => return fail(&format!("--kind: {e}")),
             };
-            let state = match AppState::build(settings, clock).await {
+            let services = match Services::build(settings, clock, Migrate::Yes).await {
                 Ok(s) => s,
                 Err(e) => return fail(&format!("{e:#}")),
             };
             let input = NewTenant { name, kind, admin_name, admin_email, admin_password };
-            match state.tenants.create_tenant(input, &Actor::System, "tenant.created").await {
+            match services.tenants.create_tenant(input, &Actor::System, "tenant.created").await {
                 Ok((t, _)) => {
                     out(&t.id);
                     ExitCode::SUCCESS
@@ -168,11 +165,11 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Demo => {
-            let state = match AppState::build(settings, clock).await {
+            let services = match Services::build(settings, clock, Migrate::Yes).await {
                 Ok(s) => s,
                 Err(e) => return fail(&format!("{e:#}")),
             };
-            match crate::demo::run(&state).await {
+            match crate::demo::run(&services).await {
                 Ok(text) => {
                     out(text.trim_end());
                     ExitCode::SUCCESS
@@ -181,11 +178,11 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Audit(AuditCommand::Verify) => {
-            let state = match AppState::build(settings, clock).await {
+            let services = match Services::build(settings, clock, Migrate::Yes).await {
                 Ok(s) => s,
                 Err(e) => return fail(&format!("{e:#}")),
             };
-            match accord_db::audit::verify(&state.db).await {
+            match accord_db::audit::verify(&services.db).await {
                 Ok(r) => match r.problem {
                     None => {
                         out(&format!("audit trail intact: {} events verified", r.checked));

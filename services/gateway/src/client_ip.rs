@@ -8,8 +8,21 @@
 //! pick its own rate-limit bucket by sending `X-Forwarded-For: <someone else>`. A malformed entry
 //! reached on that walk means the chain cannot be read: the peer counts.
 
+use actix_web::HttpRequest;
+use actix_web::http::header::HeaderName;
 use ipnet::IpNet;
 use std::net::IpAddr;
+
+/// The client address of a request: the TCP peer, or the `X-Forwarded-For` client a trusted
+/// proxy names (see [`client_ip`]).
+#[must_use]
+pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> Option<String> {
+    const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+    let peer = req.peer_addr()?.ip();
+    // A header value that is not text cannot be read as a hop: it makes the chain unreadable.
+    let forwarded = req.headers().get_all(X_FORWARDED_FOR).map(|v| v.to_str().unwrap_or("\u{0}"));
+    Some(client_ip(peer, forwarded, trusted).to_string())
+}
 
 /// The client address of a request that arrived from `peer` with these `X-Forwarded-For`
 /// header values (in the order received; each may list several comma-separated hops).

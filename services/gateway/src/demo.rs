@@ -3,7 +3,7 @@
 //! every state, grants (one expiring within a week), a revoked grant and an offboarded app —
 //! and prints the logins to try. Idempotent: a second run only prints the logins.
 
-use crate::app::AppState;
+use crate::services::Services;
 use accord_approvals::{ApproveInput, RequestAccessInput};
 use accord_kernel::{Actor, Principal, Role, TenantKind};
 use accord_registry::AppKind;
@@ -47,7 +47,7 @@ fn step<E: std::fmt::Display>(step: &'static str) -> impl FnOnce(E) -> DemoError
 ///
 /// # Errors
 /// The step that failed.
-pub async fn run(state: &AppState) -> Result<String, DemoError> {
+pub async fn run(state: &Services) -> Result<String, DemoError> {
     let exists = tenant::Entity::find().filter(tenant::Column::Slug.eq(MARKER_SLUG)).one(&state.db).await.map_err(step("check"))?.is_some();
     let mut out = String::new();
     if exists {
@@ -68,7 +68,7 @@ struct Org {
     id: String,
 }
 
-async fn org(state: &AppState, name: &str, kind: TenantKind, admin_email: &str) -> Result<Org, DemoError> {
+async fn org(state: &Services, name: &str, kind: TenantKind, admin_email: &str) -> Result<Org, DemoError> {
     let input = NewTenant {
         name: name.into(),
         kind,
@@ -80,18 +80,18 @@ async fn org(state: &AppState, name: &str, kind: TenantKind, admin_email: &str) 
     Ok(Org { admin: login(state, admin_email).await?, id: t.id })
 }
 
-async fn login(state: &AppState, email: &str) -> Result<Principal, DemoError> {
+async fn login(state: &Services, email: &str) -> Result<Principal, DemoError> {
     let s = state.tenants.login(email, PASSWORD, None).await.map_err(step("login"))?;
     state.tenants.authenticate(&s.token).await.map_err(step("authenticate"))
 }
 
-async fn member(state: &AppState, o: &Org, email: &str, name: &str, role: Role) -> Result<Principal, DemoError> {
+async fn member(state: &Services, o: &Org, email: &str, name: &str, role: Role) -> Result<Principal, DemoError> {
     let (_, token) = state.tenants.invite(&o.admin, email, &[role]).await.map_err(step("invite"))?;
     state.tenants.accept_invitation(&token, name, PASSWORD).await.map_err(step("accept invitation"))?;
     login(state, email).await
 }
 
-async fn app(state: &AppState, dev: &Principal, name: &str, kind: AppKind, purpose: &str, domain: &str) -> Result<String, DemoError> {
+async fn app(state: &Services, dev: &Principal, name: &str, kind: AppKind, purpose: &str, domain: &str) -> Result<String, DemoError> {
     let backend = kind == AppKind::BackendService;
     let input = NewApp {
         name: name.into(),
@@ -110,7 +110,7 @@ async fn app(state: &AppState, dev: &Principal, name: &str, kind: AppKind, purpo
 }
 
 async fn ask(
-    state: &AppState,
+    state: &Services,
     dev: &Principal,
     app_id: &str,
     holder: &str,
@@ -129,12 +129,12 @@ async fn ask(
     Ok(state.approvals.request_access(dev, input).await.map_err(step("request access"))?.id)
 }
 
-async fn approve(state: &AppState, who: &Principal, request: &str, comment: &str) -> Result<Option<String>, DemoError> {
+async fn approve(state: &Services, who: &Principal, request: &str, comment: &str) -> Result<Option<String>, DemoError> {
     let input = ApproveInput { comment: Some(comment.into()), ..ApproveInput::default() };
     Ok(state.approvals.approve(who, request, input).await.map_err(step("approve"))?.grant_id)
 }
 
-async fn seed(state: &AppState) -> Result<(), DemoError> {
+async fn seed(state: &Services) -> Result<(), DemoError> {
     let (a, l) = (&state.approvals, &state.lifecycle);
     let stmarys = org(state, "St. Mary's General Hospital", TenantKind::Provider, "admin@stmarys.demo").await?;
     let ng = member(state, &stmarys, "dr.ng@stmarys.demo", "Dr. Lin Ng", Role::Approver).await?;

@@ -1,16 +1,31 @@
-//! The `accord` binary and the only crate that knows HTTP: the actix-web application
-//! ([`app::Application`]), bearer authentication, the merged GraphQL schema with its limits
-//! ([`schema`]), the HTTP edge and its bounds ([`http`], [`client_ip`]), health, readiness and
-//! metrics ([`ops`], [`metrics`]), and the command line ([`cli`]).
+//! The `accord` binary and the only crate that knows HTTP.
+//!
+//! - [`services`]: the wiring. [`Services`] (database, store, clock, keys, every service) is
+//!   built once from the settings and a clock, with nothing of HTTP in it; the server, the CLI
+//!   commands and the coming worker all build it the same way.
+//! - [`http`]: the HTTP edge, one concern per module: the state ([`AppState`]: the services
+//!   plus the GraphQL schemas and metrics), the server and its listeners ([`Application`]), the
+//!   routes, the request-metrics middleware, the GraphQL handler with its body and document
+//!   bounds, health/readiness/`/metrics`, and the JSON error shape.
+//! - [`schema`]: every service's GraphQL roots merged, with depth and complexity limits.
+//! - [`metrics`]: Prometheus metrics through `prometheus-client`, with bounded labels.
+//! - [`client_ip`]: which address a request comes from (trusted proxies).
+//! - [`cli`] and [`demo`]: the command line (SPEC §9).
+//! - `testing` (feature `testing`): the end-to-end harness, `spawn_app` and `TestApp`, which the
+//!   gateway's own test binaries (`tests/api`, `tests/registry`, `tests/approvals`) use.
+//!
 //! Handlers stay thin: authenticate, parse, call one service function, map the result.
 
-pub mod app;
 pub mod cli;
 pub mod client_ip;
 pub mod demo;
 pub mod http;
 pub mod metrics;
-pub mod ops;
 pub mod schema;
+pub mod services;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-pub use app::{AppState, Application};
+pub use http::server::Application;
+pub use http::state::AppState;
+pub use services::{Migrate, Services};

@@ -1,52 +1,70 @@
-//! Prometheus metrics, kept in-process and rendered as text at `/metrics`: HTTP requests by
-//! method, route and status, GraphQL operations by name and outcome with a latency histogram,
-//! and the database pool. Every label comes from a bounded set (SPEC §2.8), so no client can
-//! grow the exposition: unknown methods count as `other`, unmatched paths as `unmatched`, and
-//! operation names are the schema's own or `other`.
+//! Prometheus metrics through `prometheus-client`, rendered in the Prometheus text format
+//! (0.0.4) at `/metrics`: HTTP requests by method, route and status, GraphQL operations by name
+//! and outcome, each with a latency histogram, and the database pool. Every label comes from a
+//! bounded set (SPEC §2.8), so no client can grow the exposition: unknown methods count as
+//! `other`, unmatched paths as `unmatched`, and operation names are the schema's own or `other`.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::Mutex;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::time::Duration;
 
 /// Latency bucket bounds, in seconds.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
-#[derive(Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
 }
 
-impl Histogram {
-    fn observe(&mut self, d: Duration) {
-        let s = d.as_secs_f64();
-        for (c, b) in self.counts.iter_mut().zip(BUCKETS.iter()) {
-            if s <= *b {
-                *c += 1;
-            }
-        }
-        self.count += 1;
-        self.sum += s;
-    }
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: &'static str,
+    route: String,
+    status: u16,
 }
 
-/// The process's metrics.
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GraphqlLabels {
+    operation: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: &'static str,
+}
+
+/// The process's metrics: one registry and the families registered in it.
+#[derive(Debug)]
 pub struct Metrics {
-    http: Mutex<BTreeMap<(String, String, u16), Histogram>>,
-    graphql: Mutex<BTreeMap<(String, &'static str), Histogram>>,
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    http_duration: Family<HttpLabels, Histogram, fn() -> Histogram>,
+    graphql_operations: Family<GraphqlLabels, Counter>,
+    graphql_duration: Family<GraphqlLabels, Histogram, fn() -> Histogram>,
+    pool: Family<PoolLabels, Gauge>,
 }
 
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Metrics")
+impl Default for Metrics {
+    fn default() -> Self {
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        let http_duration = Family::<HttpLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let graphql_operations = Family::<GraphqlLabels, Counter>::default();
+        let graphql_duration = Family::<GraphqlLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let pool = Family::<PoolLabels, Gauge>::default();
+        let mut registry = Registry::default();
+        // Counters are registered without `_total`: the encoder appends it. Help texts get
+        // their final period from the encoder too.
+        registry.register("accord_http_requests", "HTTP requests by method, route and status", http_requests.clone());
+        registry.register("accord_http_request_duration_seconds", "HTTP latency", http_duration.clone());
+        registry.register("accord_graphql_operations", "GraphQL operations by name and outcome", graphql_operations.clone());
+        registry.register("accord_graphql_operation_duration_seconds", "GraphQL latency", graphql_duration.clone());
+        registry.register("accord_db_pool_connections", "Database pool connections", pool.clone());
+        Self { registry, http_requests, http_duration, graphql_operations, graphql_duration, pool }
     }
-}
-
-fn label(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
 }
 
 /// The label of an HTTP method: one of the standard methods, or `other` (a client may send any
@@ -69,82 +87,38 @@ pub fn method_label(method: &actix_web::http::Method) -> &'static str {
 impl Metrics {
     /// Records one HTTP request. `method` is a [`method_label`]; `route` is the matched pattern
     /// or `unmatched` (never the raw path, which could carry ids and blow up cardinality).
-    pub fn http(&self, method: &str, route: &str, status: u16, took: Duration) {
-        if let Ok(mut m) = self.http.lock() {
-            m.entry((method.to_owned(), route.to_owned(), status)).or_default().observe(took);
-        }
+    pub fn http(&self, method: &'static str, route: &str, status: u16, took: Duration) {
+        let labels = HttpLabels { method, route: route.to_owned(), status };
+        self.http_requests.get_or_create(&labels).inc();
+        self.http_duration.get_or_create(&labels).observe(took.as_secs_f64());
     }
 
     /// Records one GraphQL operation. `operation` comes from a bounded set (see
     /// [`crate::http::document::OperationNames`]).
     pub fn graphql(&self, operation: &str, ok: bool, took: Duration) {
         let name: String = operation.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
-        let name = if name.is_empty() { "anonymous".to_owned() } else { name };
-        if let Ok(mut m) = self.graphql.lock() {
-            m.entry((name, if ok { "ok" } else { "error" })).or_default().observe(took);
-        }
+        let operation = if name.is_empty() { "anonymous".to_owned() } else { name };
+        let labels = GraphqlLabels { operation, outcome: if ok { "ok" } else { "error" } };
+        self.graphql_operations.get_or_create(&labels).inc();
+        self.graphql_duration.get_or_create(&labels).observe(took.as_secs_f64());
     }
 
-    /// The Prometheus text exposition, with the pool gauges appended.
+    /// The Prometheus text exposition, with the pool gauges set to these values first.
     #[must_use]
     pub fn render(&self, pool_size: u32, pool_idle: u32) -> String {
+        self.pool.get_or_create(&PoolLabels { state: "open" }).set(i64::from(pool_size));
+        self.pool.get_or_create(&PoolLabels { state: "idle" }).set(i64::from(pool_idle));
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP accord_http_requests_total HTTP requests by method, route and status.\n# TYPE accord_http_requests_total counter"
-        );
-        let http = self.http.lock().map(|m| m.clone()).unwrap_or_default();
-        for ((method, route, status), h) in &http {
-            let _ = writeln!(
-                out,
-                "accord_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {}",
-                label(method),
-                label(route),
-                h.count
-            );
+        // Writing into a String cannot fail; the encoder's own errors are formatting ones.
+        if let Err(e) = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "cannot encode the metrics");
         }
-        let _ = writeln!(
-            out,
-            "# HELP accord_http_request_duration_seconds HTTP latency.\n# TYPE accord_http_request_duration_seconds histogram"
-        );
-        for ((method, route, status), h) in &http {
-            write_hist(
-                &mut out,
-                "accord_http_request_duration_seconds",
-                &format!("method=\"{}\",route=\"{}\",status=\"{status}\"", label(method), label(route)),
-                h,
-            );
-        }
-        let gql = self.graphql.lock().map(|m| m.clone()).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "# HELP accord_graphql_operations_total GraphQL operations by name and outcome.\n# TYPE accord_graphql_operations_total counter"
-        );
-        for ((op, outcome), h) in &gql {
-            let _ = writeln!(out, "accord_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}", h.count);
-        }
-        let _ = writeln!(
-            out,
-            "# HELP accord_graphql_operation_duration_seconds GraphQL latency.\n# TYPE accord_graphql_operation_duration_seconds histogram"
-        );
-        for ((op, outcome), h) in &gql {
-            write_hist(&mut out, "accord_graphql_operation_duration_seconds", &format!("operation=\"{op}\",outcome=\"{outcome}\""), h);
-        }
-        let _ = writeln!(out, "# HELP accord_db_pool_connections Database pool connections.\n# TYPE accord_db_pool_connections gauge");
-        let _ = writeln!(out, "accord_db_pool_connections{{state=\"open\"}} {pool_size}");
-        let _ = writeln!(out, "accord_db_pool_connections{{state=\"idle\"}} {pool_idle}");
         out
     }
 }
 
-fn write_hist(out: &mut String, name: &str, labels: &str, h: &Histogram) {
-    for (b, c) in BUCKETS.iter().zip(h.counts.iter()) {
-        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{b}\"}} {c}");
-    }
-    let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum);
-    let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
-}
+/// The `Content-Type` of [`Metrics::render`]'s text.
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 #[cfg(test)]
 mod tests {
@@ -161,7 +135,32 @@ mod tests {
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.005\"} 1"));
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.05\"} 2"));
         assert!(text.contains("operation=\"droptable\""));
+        assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"+Inf\"} 2"));
         assert!(text.contains("accord_db_pool_connections{state=\"open\"} 4"));
+        assert!(text.contains("accord_db_pool_connections{state=\"idle\"} 2"));
+    }
+
+    #[test]
+    fn metric_names_help_and_types_are_todays() {
+        let m = Metrics::default();
+        m.http("GET", "/healthz", 200, Duration::from_millis(1));
+        m.graphql("me", true, Duration::from_millis(1));
+        let text = m.render(1, 1);
+        for line in [
+            "# HELP accord_http_requests_total HTTP requests by method, route and status.",
+            "# TYPE accord_http_requests_total counter",
+            "accord_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
+            "# TYPE accord_http_request_duration_seconds histogram",
+            "accord_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\",le=\"0.005\"} 1",
+            "accord_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
+            "# TYPE accord_graphql_operations_total counter",
+            "# TYPE accord_graphql_operation_duration_seconds histogram",
+            "# TYPE accord_db_pool_connections gauge",
+        ] {
+            assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+        }
+        let buckets: Vec<&str> = text.lines().filter(|l| l.starts_with("accord_http_request_duration_seconds_bucket")).collect();
+        assert_eq!(buckets.len(), BUCKETS.len() + 1, "{text}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! complexity limits, no field suggestions, and optional introspection; and its
 //! introspection-only twin, whose depth limit admits the standard introspection query.
 
+use crate::services::Services;
 use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
 use accord_lifecycle::graphql::LifecycleMutation;
 use accord_registry::graphql::RegistryMutation;
@@ -38,6 +39,17 @@ pub fn builder(introspection: bool) -> SchemaBuilder<QueryRoot, MutationRoot, Em
         .limit_complexity(MAX_COMPLEXITY)
         .disable_suggestions();
     if introspection { b } else { b.disable_introspection() }
+}
+
+/// The API schema with every service as data, introspection as the settings say.
+#[must_use]
+pub fn with_services(services: &Services) -> AccordSchema {
+    builder(services.settings.graphql_introspection)
+        .data(services.tenants.clone())
+        .data(services.registry.clone())
+        .data(services.approvals.clone())
+        .data(services.lifecycle.clone())
+        .finish()
 }
 
 /// The schema for documents whose executed operation selects only `__schema`, `__type` or

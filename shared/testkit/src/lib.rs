@@ -1,17 +1,23 @@
-//! The test harness (dev-dependency only). [`spawn_app`] starts the real server on port 0 with
-//! its own world: a fresh SQLite file by default; a brand-new PostgreSQL database and a fresh
-//! Redis key prefix when `ACCORD_TEST_POSTGRES_URL` and `ACCORD_TEST_REDIS_URL` are set. With
-//! `ACCORD_TEST_REQUIRE_SERVICES=1` (CI), a run without them fails instead of falling back.
+//! The database-level test kit (dev-dependency only), for any crate from the services up: a
+//! fresh world per test — a temporary data dir, a fresh SQLite file by default; a brand-new
+//! PostgreSQL database and a fresh Redis key prefix when `ACCORD_TEST_POSTGRES_URL` and
+//! `ACCORD_TEST_REDIS_URL` are set — with migrations run ([`fresh_db`]), and a [`FixedClock`].
+//! With `ACCORD_TEST_REQUIRE_SERVICES=1` (CI), a run without them fails instead of falling back.
+//!
+//! It needs nothing above `shared/` (kernel, db, migrations), so service crates test without the
+//! gateway. The end-to-end harness that starts the real server (`spawn_app`, `TestApp`) lives
+//! with the server: `accord_gateway::testing`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use accord_gateway::{AppState, Application};
-use accord_kernel::FixedClock;
+use accord_db::store::Store;
+pub use accord_kernel::FixedClock;
 use accord_kernel::config::Settings;
+use accord_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
-use secrecy::SecretString;
-use serde_json::{Value, json};
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
+pub use tempfile::TempDir;
 
 /// Which backends a test world runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,26 +28,9 @@ pub enum Backends {
     Services,
 }
 
-/// A running server and handles into its world.
-pub struct TestApp {
-    /// `http://127.0.0.1:<port>`.
-    pub address: String,
-    /// `http://127.0.0.1:<port>` of the separate metrics listener, when `metrics_bind` is set.
-    pub metrics_address: Option<String>,
-    /// An HTTP client.
-    pub client: reqwest::Client,
-    /// The server's state (database, store, services).
-    pub state: AppState,
-    /// The clock the server reads; move it instead of sleeping.
-    pub clock: Arc<FixedClock>,
-    /// The settings the server was built from.
-    pub settings: Settings,
-    /// Which backends this world uses.
-    pub backends: Backends,
-    _dir: Arc<tempfile::TempDir>,
-}
-
-fn env(name: &str) -> Option<String> {
+/// A non-empty environment variable.
+#[must_use]
+pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
@@ -52,6 +41,9 @@ pub fn services_required() -> bool {
 }
 
 /// The Redis URL for tests, if configured.
+///
+/// # Panics
+/// When CI demands the services variant and no Redis URL is set.
 #[must_use]
 pub fn redis_url() -> Option<String> {
     let url = env("ACCORD_TEST_REDIS_URL");
@@ -72,7 +64,8 @@ pub async fn fresh_postgres(base: &str) -> String {
     format!("{prefix}/{name}")
 }
 
-/// Settings for a fresh world (without starting anything).
+/// Settings for a fresh world in `dir` (without starting or migrating anything): port 0, a
+/// test secret key, a fresh PostgreSQL database and Redis prefix when configured.
 ///
 /// # Panics
 /// On setup failure.
@@ -95,122 +88,63 @@ pub async fn fresh_settings(dir: &std::path::Path) -> (Settings, Backends) {
     (s, backends)
 }
 
-/// Starts a server in a fresh world.
+/// A fresh world's settings and the temporary data dir they point into (kept alive by `dir`).
+pub struct World {
+    /// The settings (port 0, fresh database, fresh Redis prefix).
+    pub settings: Settings,
+    /// Which backends they name.
+    pub backends: Backends,
+    /// The data dir; removed when the last clone is dropped.
+    pub dir: Arc<TempDir>,
+}
+
+/// A fresh world: a temporary data dir and [`fresh_settings`] in it.
 ///
 /// # Panics
 /// On setup failure.
-pub async fn spawn_app() -> TestApp {
+pub async fn fresh_world() -> World {
     let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
     let (settings, backends) = fresh_settings(dir.path()).await;
-    start(settings, backends, dir, None).await
+    World { settings, backends, dir }
 }
 
-/// Starts a server in a fresh world whose settings `change` adjusts first (e.g. a trusted proxy
-/// or a metrics listener).
+/// A fresh, migrated database with its store and a fixed clock, for tests of a service crate.
+pub struct TestDb {
+    /// The database, every migration applied.
+    pub db: accord_db::Db,
+    /// The store: Redis under a fresh prefix, or in-process.
+    pub store: Store,
+    /// A clock to move instead of sleeping.
+    pub clock: Arc<FixedClock>,
+    /// The world it lives in.
+    pub world: World,
+}
+
+/// A fresh world with its database connected and migrated, and its store connected.
 ///
 /// # Panics
 /// On setup failure.
-pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
-    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-    let (mut settings, backends) = fresh_settings(dir.path()).await;
-    change(&mut settings);
-    start(settings, backends, dir, None).await
+pub async fn fresh_db() -> TestDb {
+    let world = fresh_world().await;
+    let db = accord_db::connect(&world.settings).await.expect("connect to the test database");
+    Migrator::up(db.reader(), None).await.expect("migrate the test database");
+    let store = match &world.settings.redis_url {
+        Some(url) => Store::redis(url.expose_secret(), &world.settings.redis_prefix).await.expect("connect to Redis"),
+        None => Store::memory(),
+    };
+    TestDb { db, store, clock: Arc::new(FixedClock::new(chrono::Utc::now())), world }
 }
 
-async fn start(settings: Settings, backends: Backends, dir: Arc<tempfile::TempDir>, clock: Option<Arc<FixedClock>>) -> TestApp {
-    accord_kernel::telemetry::init(&settings);
-    let clock = clock.unwrap_or_else(|| Arc::new(FixedClock::new(chrono::Utc::now())));
-    let app = Application::build(settings.clone(), clock.clone()).await.expect("build app");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, metrics_address, client, state, clock, settings, backends, _dir: dir }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl TestApp {
-    /// A second server on the same database and Redis prefix (another replica), with its own
-    /// in-process state and clock.
-    pub async fn sibling(&self) -> TestApp {
-        start(self.settings.clone(), self.backends, self._dir.clone(), Some(self.clock.clone())).await
+    #[tokio::test]
+    async fn a_fresh_database_has_every_migration_applied_on_the_configured_backends() {
+        let t = fresh_db().await;
+        assert!(Migrator::get_pending_migrations(t.db.reader()).await.unwrap().is_empty());
+        assert!(!Migrator::get_applied_migrations(t.db.reader()).await.unwrap().is_empty());
+        assert_eq!(t.store.is_redis(), t.world.settings.redis_url.is_some());
+        accord_db::ping(&t.db).await.unwrap();
     }
-
-    /// The database.
-    #[must_use]
-    pub fn db(&self) -> &accord_db::Db {
-        &self.state.db
-    }
-
-    /// Posts a GraphQL operation and returns the whole JSON response.
-    ///
-    /// # Panics
-    /// When the server does not answer with JSON.
-    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        self.gql_raw(token, query, variables).await.1
-    }
-
-    /// As [`TestApp::gql`], with the HTTP status.
-    ///
-    /// # Panics
-    /// When the server does not answer with JSON.
-    pub async fn gql_raw(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-        let mut req = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.expect("request");
-        let status = res.status().as_u16();
-        (status, res.json().await.expect("json body"))
-    }
-
-    /// Signs up an organization (kind must be allowed) and returns `(token, user)`.
-    ///
-    /// # Panics
-    /// When sign-up fails.
-    pub async fn sign_up(&self, org: &str, kind: &str, email: &str) -> (String, Value) {
-        let r = self
-            .gql(
-                None,
-                "mutation($i: SignUpInput!) { signUp(input: $i) { token user { id email roles tenant { id kind } } } }",
-                json!({ "i": { "organizationName": org, "kind": kind, "name": "Test Person", "email": email, "password": "correct horse battery" } }),
-            )
-            .await;
-        let p = &r["data"]["signUp"];
-        assert!(p.is_object(), "signUp failed: {r}");
-        (p["token"].as_str().unwrap_or_default().to_owned(), p["user"].clone())
-    }
-
-    /// A unique email for this test.
-    #[must_use]
-    pub fn email(&self, who: &str) -> String {
-        format!("{who}.{}@example.org", &uuid::Uuid::new_v4().simple().to_string()[..10])
-    }
-
-    /// Counts rows of a table.
-    ///
-    /// # Panics
-    /// On database failure.
-    pub async fn count(&self, table: &str) -> i64 {
-        let backend = self.db().get_database_backend();
-        let row = self
-            .db()
-            .query_one_raw(sea_orm::Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
-            .await
-            .expect("count")
-            .expect("row");
-        row.try_get::<i64>("", "n").expect("n")
-    }
-}
-
-/// The `extensions.code` of the first error, if any.
-#[must_use]
-pub fn error_code(response: &Value) -> Option<&str> {
-    response["errors"][0]["extensions"]["code"].as_str()
-}
-
-/// The message of the first error, if any.
-#[must_use]
-pub fn error_message(response: &Value) -> &str {
-    response["errors"][0]["message"].as_str().unwrap_or_default()
 }

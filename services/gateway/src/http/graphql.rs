@@ -3,9 +3,10 @@
 //! context and dataloaders in, runs the operation on the schema whose limits fit it, and gives
 //! every error a code.
 
+use super::body;
 use super::document::{Inspection, inspect};
-use super::{body, error_response};
-use crate::app::AppState;
+use super::error::error_response;
+use super::state::AppState;
 use crate::schema::AccordSchema;
 use accord_approvals::graphql::{ApprovalsLoader, GrantLoader};
 use accord_kernel::ErrorKind;
@@ -30,7 +31,10 @@ pub async fn graphiql() -> HttpResponse {
 /// `POST /graphql`.
 pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let start = Instant::now();
-    let meta = RequestMeta { request_id: accord_kernel::new_id(), client_ip: super::client_address(&req, &state.settings.trusted_proxies) };
+    let meta = RequestMeta {
+        request_id: accord_kernel::new_id(),
+        client_ip: crate::client_ip::client_address(&req, &state.settings.trusted_proxies),
+    };
     let mut request = match body::read(&req, payload).await {
         Ok(r) => r,
         Err(refusal) => return error_response(refusal.status, ErrorKind::BadUserInput, &refusal.message),

@@ -1,4 +1,4 @@
-use accord_testkit::{TestApp, error_code, error_message, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, error_message, spawn_app};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 

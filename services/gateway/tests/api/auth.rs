@@ -1,4 +1,4 @@
-use accord_testkit::{TestApp, error_code, error_message, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, error_message, spawn_app};
 use serde_json::json;
 
 const ME: &str = "{ me { user { id email roles tenant { id name kind } } tenant { id slug kind } } }";
@@ -190,7 +190,7 @@ async fn a_stranger_guessing_for_an_hour_locks_the_owner_out_for_at_most_five_mi
 async fn the_rate_limit_holds_across_two_servers_sharing_redis() {
     let app = spawn_app().await;
     if !app.state.store.is_redis() {
-        assert!(!accord_testkit::services_required());
+        assert!(!accord_gateway::testing::services_required());
         eprintln!("SKIPPED the_rate_limit_holds_across_two_servers_sharing_redis: ACCORD_TEST_REDIS_URL not set");
         return;
     }

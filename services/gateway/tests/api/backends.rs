@@ -1,5 +1,5 @@
+use accord_gateway::testing::{Backends, services_required, spawn_app};
 use accord_migrations::{Migrator, MigratorTrait};
-use accord_testkit::{Backends, services_required, spawn_app};
 use sea_orm::DbBackend;
 
 /// CI sets ACCORD_TEST_REQUIRE_SERVICES=1: then this proves the suite really ran on

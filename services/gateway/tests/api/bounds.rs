@@ -1,7 +1,7 @@
 //! SPEC §2.8 bounds at the HTTP edge: body size, content types, batches, one credential field
 //! per request, and metrics whose label sets no client can grow.
 
-use accord_testkit::{TestApp, error_code, error_message, spawn_app, spawn_app_with};
+use accord_gateway::testing::{TestApp, error_code, error_message, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use std::io::{Read as _, Write as _};
 

@@ -2,7 +2,7 @@
 //! unless the peer is a trusted proxy; then it is the client that proxy names in
 //! `X-Forwarded-For`. Observed through the per-address limit on failed logins.
 
-use accord_testkit::{TestApp, error_code, spawn_app, spawn_app_with};
+use accord_gateway::testing::{TestApp, error_code, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";

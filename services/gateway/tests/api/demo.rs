@@ -1,5 +1,5 @@
+use accord_gateway::testing::spawn_app;
 use accord_kernel::Clock;
-use accord_testkit::spawn_app;
 use serde_json::json;
 use std::collections::BTreeSet;
 

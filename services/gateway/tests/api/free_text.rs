@@ -1,7 +1,7 @@
 //! Free text that approvers read refuses bidi controls and zero-width characters, so an app
 //! name cannot be made to read as something else on an approver's screen.
 
-use accord_testkit::{error_code, error_message, spawn_app};
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use serde_json::json;
 
 const REGISTER: &str = "mutation($i: RegisterAppInput!) { registerApp(input: $i) { app { id name } } }";

@@ -2,7 +2,7 @@
 //! Generator, Postman send it), abusive nesting is still refused, and nothing changes when
 //! introspection is off.
 
-use accord_testkit::{error_code, error_message, spawn_app, spawn_app_with};
+use accord_gateway::testing::{error_code, error_message, spawn_app, spawn_app_with};
 use serde_json::json;
 
 /// graphql-js (16.9+) `getIntrospectionQuery({ descriptions: true, specifiedByUrl: true,

@@ -1,4 +1,4 @@
-use accord_testkit::{error_code, error_message, spawn_app};
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use serde_json::json;
 
 const INVITE: &str = "mutation($e: String!, $r: [Role!]!) { inviteUser(email: $e, roles: $r) { id token email roles expiresAt } }";
@@ -64,7 +64,7 @@ const REVOKE: &str = "mutation($id: ID!) { revokeInvitation(id: $id) { id token 
 const USER_ID: &str = "{ me { user { id } } }";
 
 /// Invites `email` with `roles` and returns the invitation's `(id, token)`.
-async fn invite(app: &accord_testkit::TestApp, admin: &str, email: &str, roles: &[&str]) -> (String, String) {
+async fn invite(app: &accord_gateway::testing::TestApp, admin: &str, email: &str, roles: &[&str]) -> (String, String) {
     let r = app.gql(Some(admin), INVITE, json!({ "e": email, "r": roles })).await;
     let inv = &r["data"]["inviteUser"];
     assert!(inv.is_object(), "{r}");
@@ -72,13 +72,13 @@ async fn invite(app: &accord_testkit::TestApp, admin: &str, email: &str, roles: 
 }
 
 /// Accepts an invitation and returns the new user's session.
-async fn accept(app: &accord_testkit::TestApp, token: &str) -> String {
+async fn accept(app: &accord_gateway::testing::TestApp, token: &str) -> String {
     let r = app.gql(None, ACCEPT, json!({ "t": token })).await;
     r["data"]["acceptInvitation"]["token"].as_str().unwrap_or_else(|| panic!("accept failed: {r}")).to_owned()
 }
 
 /// A fresh session (the clock moves past session lifetimes in some tests).
-async fn login(app: &accord_testkit::TestApp, email: &str) -> String {
+async fn login(app: &accord_gateway::testing::TestApp, email: &str) -> String {
     let r = app
         .gql(None, "mutation($e: String!) { login(email: $e, password: \"correct horse battery\") { token } }", json!({ "e": email }))
         .await;
@@ -200,7 +200,7 @@ async fn only_an_admin_lists_or_revokes_invitations() {
 
 /// Signs up an organization whose second ADMIN issues an invitation; returns
 /// `(first admin's session, second admin's user id, the invitation's token, its invitee)`.
-async fn invitation_from_a_second_admin(app: &accord_testkit::TestApp) -> (String, String, String, String) {
+async fn invitation_from_a_second_admin(app: &accord_gateway::testing::TestApp) -> (String, String, String, String) {
     let (first, _) = app.sign_up("Acme", "DEVELOPER", &app.email("first")).await;
     let (_, second_token) = invite(app, &first, &app.email("second"), &["ADMIN"]).await;
     let second = accept(app, &second_token).await;
@@ -210,7 +210,7 @@ async fn invitation_from_a_second_admin(app: &accord_testkit::TestApp) -> (Strin
     (first, second_id, token, invitee)
 }
 
-async fn assert_void(app: &accord_testkit::TestApp, first: &str, token: &str, invitee: &str) {
+async fn assert_void(app: &accord_gateway::testing::TestApp, first: &str, token: &str, invitee: &str) {
     assert!(!listed_emails(&app.gql(Some(first), LIST, json!({})).await).contains(&invitee.to_owned()), "no longer listed");
     let users = app.count("users").await;
     let r = app.gql(None, ACCEPT, json!({ "t": token })).await;

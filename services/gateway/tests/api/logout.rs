@@ -1,8 +1,8 @@
 //! `logout` (SPEC §2.9): it ends the calling session only, for good — across replicas and
 //! restarts, because the end is stored in the database rather than in a process.
 
+use accord_gateway::testing::{TestApp, error_code, error_message, spawn_app};
 use accord_kernel::Clock;
-use accord_testkit::{TestApp, error_code, error_message, spawn_app};
 use serde_json::json;
 
 const ME: &str = "{ me { user { id } } }";

@@ -1,4 +1,4 @@
-use accord_testkit::spawn_app;
+use accord_gateway::testing::spawn_app;
 use serde_json::json;
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! The real `accord` binary, as an operator runs it.
 
-use accord_testkit::{error_code, redis_url};
+use accord_gateway::testing::{error_code, redis_url};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

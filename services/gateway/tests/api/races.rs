@@ -1,7 +1,7 @@
 //! Organization and user writes racing each other (docs/concurrency.md): the second writer
 //! sees what the first committed, so it gets a clear answer, never INTERNAL.
 
-use accord_testkit::{TestApp, error_code, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, spawn_app};
 use futures::future::join_all;
 use serde_json::{Value, json};
 

@@ -1,4 +1,4 @@
-use accord_testkit::{error_code, error_message, spawn_app};
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use serde_json::json;
 
 const SIGN_UP: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { token } }";

@@ -1,5 +1,5 @@
 use crate::world::{World, holder, world};
-use accord_testkit::error_code;
+use accord_gateway::testing::error_code;
 use serde_json::{Value, json};
 
 /// Calls every query and mutation that takes an id, as `token`, and expects NOT_FOUND from

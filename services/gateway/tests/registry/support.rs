@@ -1,7 +1,7 @@
 //! Worlds and inputs shared by the tests.
 
+use accord_gateway::testing::TestApp;
 use accord_kernel::{Actor, TenantKind};
-use accord_testkit::TestApp;
 use base64::Engine as _;
 use serde_json::{Value, json};
 

@@ -1,6 +1,6 @@
 use crate::world::{World, world};
+use accord_gateway::testing::{error_code, error_message};
 use accord_kernel::Clock;
-use accord_testkit::{error_code, error_message};
 use serde_json::json;
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! timestamps are replaced by placeholders; everything else is compared exactly.
 
 use crate::world::{register_app, world};
-use accord_testkit::error_code;
+use accord_gateway::testing::error_code;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 

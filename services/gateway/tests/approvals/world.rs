@@ -1,7 +1,7 @@
 //! A believable world per test: a vendor with a developer, a provider with an admin, two
 //! approvers and an auditor, and a registered app.
 
-use accord_testkit::{TestApp, error_code, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
 
 pub struct World {

@@ -1,8 +1,8 @@
 use crate::support::*;
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
 use accord_registry::AppStatus;
 use accord_registry::entities::app_credential;
-use accord_testkit::{error_code, error_message, spawn_app};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 

@@ -1,25 +1,17 @@
-//! Liveness, readiness and metrics for orchestrators and Prometheus.
+//! Liveness, readiness and metrics for orchestrators and Prometheus (mounted by
+//! [`super::routes`]).
 
-use crate::app::AppState;
+use super::state::AppState;
 use actix_web::{HttpResponse, web};
 use sea_orm::DbBackend;
 
-/// Mounts `/healthz` and `/readyz`.
-pub fn health_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz));
-}
-
-/// Mounts `/metrics` (on the main listener, or alone on `ACCORD_METRICS_BIND`).
-pub fn metrics_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/metrics", web::get().to(metrics));
-}
-
-async fn healthz() -> HttpResponse {
+/// `/healthz`: the process answers.
+pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Ready when the database (and Redis, when configured) answers.
-async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+/// `/readyz`: ready when the database (and Redis, when configured) answers.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db = accord_db::ping(&state.db).await.is_ok();
     let redis = if state.store.is_redis() { Some(state.store.ping().await.is_ok()) } else { None };
     let ok = db && redis.unwrap_or(true);
@@ -31,7 +23,8 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if ok { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// `/metrics`: the Prometheus text exposition.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let (size, idle) = match state.db.get_database_backend() {
         DbBackend::Postgres => {
             let p = state.db.get_postgres_connection_pool();
@@ -43,5 +36,5 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         }
         _ => (0, 0),
     };
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render(size, idle))
+    HttpResponse::Ok().content_type(crate::metrics::CONTENT_TYPE).body(state.metrics.render(size, idle))
 }

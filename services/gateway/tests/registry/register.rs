@@ -1,7 +1,7 @@
 use crate::support::*;
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
 use accord_registry::entities::{app as app_entity, app_credential};
-use accord_testkit::{error_code, error_message, spawn_app};
 use sea_orm::EntityTrait;
 use serde_json::json;
 

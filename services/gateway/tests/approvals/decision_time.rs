@@ -2,7 +2,7 @@
 //! request is decided rules, and auto-approval never undoes a data holder's decision.
 
 use crate::world::{World, world};
-use accord_testkit::{error_code, error_message};
+use accord_gateway::testing::{error_code, error_message};
 use serde_json::{Value, json};
 
 const POLICY: &str = "mutation($i: ApprovalPolicyInput!) { updateApprovalPolicy(input: $i) { requiredApprovals } }";

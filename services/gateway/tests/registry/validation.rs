@@ -1,5 +1,5 @@
 use crate::support::*;
-use accord_testkit::{error_code, error_message, spawn_app};
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use serde_json::{Value, json};
 
 /// `(what, base input, field to set, value, expected message start, expected message part)`.

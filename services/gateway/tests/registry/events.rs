@@ -1,5 +1,5 @@
 use crate::support::*;
-use accord_testkit::{TestApp, error_code, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, spawn_app};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 use crate::world::{register_app, world};
+use accord_gateway::testing::error_code;
 use accord_kernel::Clock;
-use accord_testkit::error_code;
 use serde_json::json;
 
 #[tokio::test]

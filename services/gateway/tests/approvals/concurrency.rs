@@ -4,7 +4,7 @@
 //! taken first).
 
 use crate::world::{World, register_app, world};
-use accord_testkit::error_code;
+use accord_gateway::testing::error_code;
 use futures::future::join_all;
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 use crate::support::*;
+use accord_gateway::testing::{error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
 use accord_kernel::gql::PageRequest;
 use accord_registry::{AppFilter, AppStatus};
-use accord_testkit::{error_code, error_message, spawn_app};
 use sea_orm::ExprTrait as _;
 use sea_orm::sea_query::Query;
 use serde_json::json;

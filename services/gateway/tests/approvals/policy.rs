@@ -1,5 +1,5 @@
 use crate::world::world;
-use accord_testkit::{error_code, error_message};
+use accord_gateway::testing::{error_code, error_message};
 use serde_json::json;
 
 const POLICY: &str = "{ approvalPolicy { requiredApprovals highRiskRequiredApprovals maxGrantDays highRiskMaxGrantDays forbiddenScopes allowedAppKinds reviewIntervalDays autoApproveLowRisk onMissedReview } }";

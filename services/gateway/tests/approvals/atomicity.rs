@@ -1,5 +1,5 @@
 use crate::world::world;
-use accord_testkit::{TestApp, error_code};
+use accord_gateway::testing::{TestApp, error_code};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
