@@ -4,8 +4,9 @@
 
 use crate::jwks::Jwks;
 use crate::uri::{Transport, WebUrl, redirect_uris};
+use accord_kernel::email::Email;
 use accord_kernel::error::field_error;
-use accord_tenants::domain::{Email, text};
+use accord_kernel::text::line as text;
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,14 +1,16 @@
 //! Sign-up, operator-created tenants, login and invitations.
 
-use crate::credentials::{INVITATION_PREFIX, hash_secret, new_token, token_hash, verify_secret};
-use crate::domain::{Email, Password, roles, slugify, text};
+use crate::credentials::INVITATION_PREFIX;
+use crate::domain::{Password, roles, slugify, text};
 use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::invitations::{inviter_still_admin, is_open};
 use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
+use accord_kernel::email::Email;
 use accord_kernel::error::field_error;
+use accord_kernel::secret::{hash_secret, new_token, token_hash, verify_secret};
 use accord_kernel::{Actor, Principal, Role, RoleSet};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;

@@ -47,6 +47,12 @@ impl From<accord_db::DbError> for Error {
     }
 }
 
+impl From<accord_kernel::secret::HashError> for Error {
+    fn from(e: accord_kernel::secret::HashError) -> Self {
+        Error::Internal(Box::new(e))
+    }
+}
+
 impl Classify for Error {
     fn kind(&self) -> ErrorKind {
         match self {

@@ -1,11 +1,12 @@
 //! The service handle and authentication: turning a bearer credential into a [`Principal`].
 
-use crate::credentials::{API_TOKEN_PREFIX, SessionKeys, token_hash};
+use crate::credentials::{API_TOKEN_PREFIX, SessionKeys};
 use crate::entities::{api_token, revoked_session, tenant, user};
 use crate::error::{Error, Result};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::Store;
 use accord_kernel::principal::SessionRef;
+use accord_kernel::secret::token_hash;
 use accord_kernel::{Actor, Principal, RoleSet, SharedClock, TenantKind};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;

@@ -4,7 +4,7 @@
 //! outlives or out-ranks its parent, and ends when its parent is revoked.
 
 use crate::accounts::require_admin;
-use crate::credentials::{API_TOKEN_PREFIX, new_token};
+use crate::credentials::API_TOKEN_PREFIX;
 use crate::domain::text;
 use crate::entities::api_token;
 use crate::error::{Error, Result};
@@ -12,6 +12,7 @@ use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
 use accord_kernel::error::field_error;
 use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::secret::new_token;
 use accord_kernel::{Actor, Principal, Role};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
