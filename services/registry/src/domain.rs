@@ -101,6 +101,43 @@ impl FromStr for AppStatus {
     }
 }
 
+/// What a credential row is (SPEC §1: client secrets are stored as argon2id hashes only; a key
+/// credential records when the app's keys were registered or replaced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    /// A client secret.
+    ClientSecret,
+    /// A key registration (inline JWKS or JWKS URL).
+    Jwks,
+}
+
+impl CredentialKind {
+    /// All kinds, in a stable order.
+    pub const ALL: [CredentialKind; 2] = [CredentialKind::ClientSecret, CredentialKind::Jwks];
+
+    /// The fixed name, as stored.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::ClientSecret => "CLIENT_SECRET",
+            CredentialKind::Jwks => "JWKS",
+        }
+    }
+}
+
+impl fmt::Display for CredentialKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CredentialKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CredentialKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown credential kind `{s}`"))
+    }
+}
+
 /// A registration as sent (`RegisterAppInput`), before parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewApp {

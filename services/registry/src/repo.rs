@@ -3,7 +3,7 @@
 //! (a data holder with a request sees the app) — and the write helpers take the caller's
 //! transaction, so a cascade such as offboarding stays atomic.
 
-use crate::domain::{AppKind, AppStatus, AuthMethod, NewApp};
+use crate::domain::{AppKind, AppStatus, AuthMethod, CredentialKind, NewApp};
 use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use accord_kernel::Principal;
@@ -124,6 +124,45 @@ impl AppRecord {
     }
 }
 
+/// One credential of an app, as other crates (and tests) see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRecord {
+    /// Its id.
+    pub id: String,
+    /// The app it belongs to.
+    pub app_id: String,
+    /// Client secret or key registration.
+    pub kind: CredentialKind,
+    /// The argon2id hash of a client secret (never the secret); `None` for keys.
+    pub secret_hash: Option<String>,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The credential it replaced.
+    pub rotated_from: Option<String>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<app_credential::Model> for CredentialRecord {
+    type Error = Error;
+
+    fn try_from(m: app_credential::Model) -> Result<Self> {
+        let kind = m.kind.parse().map_err(|_| Error::internal(format!("credential {} has an unreadable kind", m.id)))?;
+        Ok(Self {
+            id: m.id,
+            app_id: m.app_id,
+            kind,
+            secret_hash: m.secret_hash,
+            created_at: m.created_at,
+            expires_at: m.expires_at,
+            rotated_from: m.rotated_from,
+            revoked_at: m.revoked_at,
+        })
+    }
+}
+
 /// Which apps [`list_apps`] returns; every given condition must hold.
 #[derive(Debug, Clone, Default)]
 pub struct AppFilter {
@@ -150,6 +189,20 @@ pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<App
 pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, AppRecord>> {
     let rows = app::Entity::find().filter(app::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
     rows.into_iter().map(|m| AppRecord::try_from(m).map(|r| (r.id.clone(), r))).collect()
+}
+
+/// Every credential of an app, live or not, oldest first.
+///
+/// # Errors
+/// On database failure or a corrupt row.
+pub async fn credentials_of(db: &impl ConnectionTrait, app_id: &str) -> Result<Vec<CredentialRecord>> {
+    let rows = app_credential::Entity::find()
+        .filter(app_credential::Column::AppId.eq(app_id))
+        .order_by_asc(app_credential::Column::CreatedAt)
+        .order_by_asc(app_credential::Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter().map(CredentialRecord::try_from).collect()
 }
 
 /// A page of apps matching `filter`, oldest first (ordered by id), after `page.after`, with the
@@ -232,12 +285,12 @@ pub(crate) fn live(now: DateTime<Utc>) -> Condition {
 pub(crate) async fn live_credentials(
     db: &impl ConnectionTrait,
     app_id: &str,
-    kind: &str,
+    kind: CredentialKind,
     now: DateTime<Utc>,
 ) -> Result<Vec<app_credential::Model>> {
     Ok(app_credential::Entity::find()
         .filter(app_credential::Column::AppId.eq(app_id))
-        .filter(app_credential::Column::Kind.eq(kind))
+        .filter(app_credential::Column::Kind.eq(kind.as_str()))
         .filter(live(now))
         .order_by_desc(app_credential::Column::CreatedAt)
         .order_by_desc(app_credential::Column::Id)
@@ -276,7 +329,7 @@ pub(crate) async fn vendor_app(db: &impl ConnectionTrait, ctx: &Principal, id: &
 pub(crate) async fn insert_credential(
     tx: &impl ConnectionTrait,
     app_id: &str,
-    kind: &str,
+    kind: CredentialKind,
     secret_hash: Option<String>,
     expires_at: Option<DateTime<Utc>>,
     rotated_from: Option<String>,
@@ -286,7 +339,7 @@ pub(crate) async fn insert_credential(
     Ok(app_credential::ActiveModel {
         id: Set(accord_kernel::new_id()),
         app_id: Set(app_id.to_owned()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         secret_hash: Set(secret_hash),
         created_at: Set(now),
         expires_at: Set(expires_at),

@@ -3,8 +3,8 @@
 //! one it replaces — so a vendor can roll a secret out without downtime, and a leaked older
 //! secret dies at once.
 
-use crate::domain::{AppStatus, AuthMethod};
-use crate::entities::{CLIENT_SECRET, app, app_credential};
+use crate::domain::{AppStatus, AuthMethod, CredentialKind};
+use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, vendor_app};
 use crate::service::{Registry, audit, require, revoke};
@@ -65,7 +65,7 @@ impl Registry {
         let tx = accord_db::begin(&self.db).await?;
         let record = lock_vendor_app(&tx, ctx, app_id).await?;
         check_rotatable(ctx, &record)?;
-        let live = live_credentials(&tx, &record.id, CLIENT_SECRET, now).await?;
+        let live = live_credentials(&tx, &record.id, CredentialKind::ClientSecret, now).await?;
         let (previous, older) = match live.split_first() {
             Some((p, rest)) => (Some(p), rest),
             None => (None, &[][..]),
@@ -88,7 +88,7 @@ impl Registry {
             // No live secret left (all expired): the chain still points at the last one.
             None => app_credential::Entity::find()
                 .filter(app_credential::Column::AppId.eq(record.id.clone()))
-                .filter(app_credential::Column::Kind.eq(CLIENT_SECRET))
+                .filter(app_credential::Column::Kind.eq(CredentialKind::ClientSecret.as_str()))
                 .order_by_desc(app_credential::Column::CreatedAt)
                 .order_by_desc(app_credential::Column::Id)
                 .one(&tx)
@@ -98,7 +98,7 @@ impl Registry {
         let c = insert_credential(
             &tx,
             &record.id,
-            CLIENT_SECRET,
+            CredentialKind::ClientSecret,
             Some(secret.hash.clone()),
             Some(now + Duration::days(SECRET_DAYS)),
             rotated_from,
@@ -134,7 +134,7 @@ impl Registry {
         if record.status != AppStatus::Active {
             return Ok(None);
         }
-        for c in live_credentials(&self.db, &record.id, CLIENT_SECRET, now).await? {
+        for c in live_credentials(&self.db, &record.id, CredentialKind::ClientSecret, now).await? {
             if let Some(hash) = c.secret_hash
                 && verify_secret(hash, secret.to_owned()).await
             {

@@ -1,8 +1,8 @@
 //! The service handle and the app use cases: register, update, suspend and resume. Each change
 //! is one transaction holding the change, its audit event and its outbox event.
 
-use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, NewApp, long_text};
-use crate::entities::{CLIENT_SECRET, JWKS, app};
+use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, CredentialKind, NewApp, long_text};
+use crate::entities::app;
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, set_status};
 use crate::secrets::{NewSecret, SECRET_DAYS};
@@ -97,7 +97,7 @@ impl Registry {
                 let c = insert_credential(
                     &tx,
                     &record.id,
-                    CLIENT_SECRET,
+                    CredentialKind::ClientSecret,
                     Some(s.hash.clone()),
                     Some(now + Duration::days(SECRET_DAYS)),
                     None,
@@ -107,7 +107,7 @@ impl Registry {
                 json!({ "id": c.id, "kind": c.kind, "expiresAt": c.expires_at })
             }
             (None, AuthMethod::PrivateKeyJwt) => {
-                let c = insert_credential(&tx, &record.id, JWKS, None, None, None, now).await?;
+                let c = insert_credential(&tx, &record.id, CredentialKind::Jwks, None, None, None, now).await?;
                 json!({ "id": c.id, "kind": c.kind, "expiresAt": null })
             }
             (None, _) => Value::Null,
@@ -195,9 +195,10 @@ impl Registry {
         let mut details = json!({ "app": record.summary(), "changes": changes, "before": before, "after": after });
         if changes.iter().any(|c| *c == "jwks" || *c == "jwksUri") {
             // The keys changed: the key credential is replaced, so the history shows when.
-            let previous = live_credentials(&tx, &record.id, JWKS, now).await?;
+            let previous = live_credentials(&tx, &record.id, CredentialKind::Jwks, now).await?;
             revoke(&tx, previous.iter().map(|c| c.id.clone()).collect(), now).await?;
-            let c = insert_credential(&tx, &record.id, JWKS, None, None, previous.first().map(|p| p.id.clone()), now).await?;
+            let c =
+                insert_credential(&tx, &record.id, CredentialKind::Jwks, None, None, previous.first().map(|p| p.id.clone()), now).await?;
             details["credential"] = json!({ "id": c.id, "kind": c.kind, "rotatedFrom": c.rotated_from });
         }
         let event = json!({ "app": record.summary(), "changes": changes, "reason": null });

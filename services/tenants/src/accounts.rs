@@ -1,11 +1,12 @@
 //! Sign-up, operator-created tenants, login and invitations.
 
 use crate::credentials::INVITATION_PREFIX;
-use crate::domain::{Password, roles, slugify, text};
+use crate::domain::{Password, TenantStatus, UserStatus, roles, slugify, text};
 use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::invitations::{inviter_still_admin, is_open};
-use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
+use crate::records::{InvitationRecord, TenantRecord, UserRecord};
+use crate::service::{NewTenant, Session, Tenants};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
 use accord_kernel::email::Email;
@@ -60,7 +61,7 @@ impl Tenants {
     ///
     /// # Errors
     /// As [`Tenants::sign_up`], without the kind restriction.
-    pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+    pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(TenantRecord, UserRecord)> {
         let name = text("organizationName", &input.name, 200).map_err(Error::Invalid)?;
         let admin_name = text("name", &input.admin_name, 200).map_err(Error::Invalid)?;
         let email = Email::parse("email", &input.admin_email).map_err(Error::Invalid)?;
@@ -73,7 +74,7 @@ impl Tenants {
         accord_db::retrying("create_tenant", || self.insert_tenant(&new, actor, action)).await
     }
 
-    async fn insert_tenant(&self, new: &NewOrg<'_>, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+    async fn insert_tenant(&self, new: &NewOrg<'_>, actor: &Actor, action: &str) -> Result<(TenantRecord, UserRecord)> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         ensure_email_free(&tx, new.email).await?;
@@ -83,7 +84,7 @@ impl Tenants {
             name: Set(new.name.to_owned()),
             slug: Set(slug),
             kind: Set(new.kind.as_str().to_owned()),
-            status: Set(TENANT_ACTIVE.to_owned()),
+            status: Set(TenantStatus::Active.as_str().to_owned()),
             created_at: Set(now),
         }
         .insert(&tx)
@@ -102,8 +103,9 @@ impl Tenants {
             },
         )
         .await?;
+        let records = (TenantRecord::try_from(t)?, UserRecord::try_from(u)?);
         tx.commit().await?;
-        Ok((t, u))
+        Ok(records)
     }
 
     /// Password login. Wrong password and unknown email answer identically (same message,
@@ -131,11 +133,11 @@ impl Tenants {
         let hash = found.as_ref().map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let ok = verify_secret(hash, password.to_owned()).await;
         let user = match found {
-            Some(u) if ok && u.status == USER_ACTIVE => u,
+            Some(u) if ok && u.status == UserStatus::Active.as_str() => UserRecord::try_from(u)?,
             _ => return Err(Error::BadCredentials),
         };
-        let t = tenant::Entity::find_by_id(user.tenant_id.clone()).one(&self.db).await?;
-        if t.is_none_or(|t| t.status != TENANT_ACTIVE) {
+        let t = crate::lookup::tenant_by_id(&self.db, &user.tenant_id).await?;
+        if t.is_none_or(|t| !t.is_active()) {
             return Err(Error::BadCredentials);
         }
         self.store.delete(&email_key).await?;
@@ -152,11 +154,11 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `Invalid` naming the field; `Conflict` when the email
     /// already has an account.
-    pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
+    pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
         accord_db::retrying("invite", || self.invite_tx(ctx, email, wanted)).await
     }
 
-    async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
+    async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
         require_admin(ctx)?;
         let email = Email::parse("email", email).map_err(Error::Invalid)?;
         let role_set = roles("roles", wanted).map_err(Error::Invalid)?;
@@ -192,7 +194,7 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok((inv, clear))
+        Ok((inv.into(), clear))
     }
 
     /// Accepts an invitation: creates the user with the invited roles and logs them in. An
@@ -249,9 +251,10 @@ impl Tenants {
             },
         )
         .await?;
+        let user = UserRecord::try_from(u)?;
         tx.commit().await?;
-        let token = self.sessions.issue(&u.id, &u.tenant_id, u.session_version, now)?;
-        Ok(Session { token, user: u })
+        let token = self.sessions.issue(&user.id, &user.tenant_id, user.session_version, now)?;
+        Ok(Session { token, user })
     }
 }
 
@@ -299,7 +302,7 @@ async fn insert_user(
         name: Set(name.to_owned()),
         password_hash: Set(password_hash),
         roles: Set(roles.to_storage()),
-        status: Set(USER_ACTIVE.to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         session_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),

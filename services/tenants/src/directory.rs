@@ -2,9 +2,11 @@
 //! data holders vendors can ask, and the organization's audit trail.
 
 use crate::accounts::require_admin;
+use crate::domain::{TenantStatus, UserStatus};
 use crate::entities::{tenant, user};
 use crate::error::{Error, Result};
-use crate::service::{TENANT_ACTIVE, Tenants, USER_ACTIVE, USER_DISABLED};
+use crate::records::{TenantRecord, UserRecord};
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry, AuditFilter, entity::event};
 use accord_kernel::error::field_error;
 use accord_kernel::gql::{Page, PageRequest};
@@ -18,9 +20,9 @@ impl Tenants {
     ///
     /// # Errors
     /// `Unauthenticated` if either vanished since authentication.
-    pub async fn me(&self, ctx: &Principal) -> Result<(user::Model, tenant::Model)> {
-        let u = user::Entity::find_by_id(ctx.user_id.clone()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
-        let t = tenant::Entity::find_by_id(ctx.tenant_id.clone()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
+    pub async fn me(&self, ctx: &Principal) -> Result<(UserRecord, TenantRecord)> {
+        let u = crate::lookup::user_by_id(&self.db, &ctx.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let t = crate::lookup::tenant_by_id(&self.db, &ctx.tenant_id).await?.ok_or(Error::Unauthenticated)?;
         Ok((u, t))
     }
 
@@ -28,13 +30,14 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn users(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<user::Model>> {
+    pub async fn users(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<UserRecord>> {
         let mut q = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx);
         let total = q.clone().count(&self.db).await?;
         if let Some(after) = &page.after {
             q = q.filter(user::Column::Id.gt(after.clone()));
         }
         let rows = q.order_by_asc(user::Column::Id).limit(page.limit + 1).all(&self.db).await?;
+        let rows = rows.into_iter().map(UserRecord::try_from).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(rows, page.limit, total))
     }
 
@@ -43,7 +46,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden`, `NotFound` (other organizations' users), `Invalid`, `Conflict`.
-    pub async fn set_user_roles(&self, ctx: &Principal, user_id: &str, wanted: &[Role]) -> Result<user::Model> {
+    pub async fn set_user_roles(&self, ctx: &Principal, user_id: &str, wanted: &[Role]) -> Result<UserRecord> {
         require_admin(ctx)?;
         let roles = crate::domain::roles("roles", wanted).map_err(Error::Invalid)?;
         self.change_user(ctx, user_id, Some(roles), None).await
@@ -53,36 +56,42 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden`, `NotFound`, `Conflict`.
-    pub async fn deactivate_user(&self, ctx: &Principal, user_id: &str) -> Result<user::Model> {
+    pub async fn deactivate_user(&self, ctx: &Principal, user_id: &str) -> Result<UserRecord> {
         require_admin(ctx)?;
-        self.change_user(ctx, user_id, None, Some(USER_DISABLED)).await
+        self.change_user(ctx, user_id, None, Some(UserStatus::Disabled)).await
     }
 
-    async fn change_user(&self, ctx: &Principal, user_id: &str, roles: Option<RoleSet>, status: Option<&str>) -> Result<user::Model> {
+    async fn change_user(&self, ctx: &Principal, user_id: &str, roles: Option<RoleSet>, status: Option<UserStatus>) -> Result<UserRecord> {
         accord_db::retrying("change_user", || self.change_user_tx(ctx, user_id, roles.as_ref(), status)).await
     }
 
-    async fn change_user_tx(&self, ctx: &Principal, user_id: &str, roles: Option<&RoleSet>, status: Option<&str>) -> Result<user::Model> {
+    async fn change_user_tx(
+        &self,
+        ctx: &Principal,
+        user_id: &str,
+        roles: Option<&RoleSet>,
+        status: Option<UserStatus>,
+    ) -> Result<UserRecord> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         // Authority is live (SPEC §2.9): an admin demoted or deactivated by a write that
         // committed while this request was in flight no longer changes anyone.
         let me = crate::lookup::user_by_id(&tx, &ctx.user_id).await?;
-        if !me.is_some_and(|m| m.status == USER_ACTIVE && RoleSet::from_storage(&m.roles).contains(Role::Admin)) {
+        if !me.is_some_and(|m| m.is_active() && m.roles.contains(Role::Admin)) {
             return Err(Error::Forbidden("only an ADMIN of your organization may do this".into()));
         }
         let u = accord_db::scoped(user::Entity::find_by_id(user_id.to_owned()), user::Column::TenantId, ctx)
             .one(&tx)
             .await?
             .ok_or(Error::NotFound("user"))?;
-        if u.status != USER_ACTIVE {
+        if u.status != UserStatus::Active.as_str() {
             return Err(Error::Conflict("the user is deactivated".into()));
         }
         let loses_admin = RoleSet::from_storage(&u.roles).contains(Role::Admin)
             && (status.is_some() || roles.as_ref().is_some_and(|r| !r.contains(Role::Admin)));
         if loses_admin {
             let admins = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx)
-                .filter(user::Column::Status.eq(USER_ACTIVE))
+                .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
                 .filter(user::Column::Roles.like("%ADMIN%"))
                 .count(&tx)
                 .await?;
@@ -98,7 +107,7 @@ impl Tenants {
             upd = upd.col_expr(user::Column::Roles, Expr::value(r.to_storage()));
         }
         if let Some(s) = status {
-            upd = upd.col_expr(user::Column::Status, Expr::value(s));
+            upd = upd.col_expr(user::Column::Status, Expr::value(s.as_str()));
         }
         upd.exec(&tx).await?;
         let (action, details) = match (&roles, status) {
@@ -118,7 +127,7 @@ impl Tenants {
             },
         )
         .await?;
-        let updated = user::Entity::find_by_id(u.id.clone()).one(&tx).await?.ok_or(Error::NotFound("user"))?;
+        let updated = crate::lookup::user_by_id(&tx, &u.id).await?.ok_or(Error::NotFound("user"))?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -127,10 +136,10 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn data_holders(&self, search: Option<&str>, page: &PageRequest) -> Result<Page<tenant::Model>> {
+    pub async fn data_holders(&self, search: Option<&str>, page: &PageRequest) -> Result<Page<TenantRecord>> {
         let mut q = tenant::Entity::find()
             .filter(tenant::Column::Kind.is_in([TenantKind::Provider.as_str(), TenantKind::Payer.as_str()]))
-            .filter(tenant::Column::Status.eq(TENANT_ACTIVE));
+            .filter(tenant::Column::Status.eq(TenantStatus::Active.as_str()));
         if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
             let pattern = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
             q = q.filter(Expr::expr(Func::lower(Expr::col(tenant::Column::Name))).like(pattern));
@@ -140,6 +149,7 @@ impl Tenants {
             q = q.filter(tenant::Column::Id.gt(after.clone()));
         }
         let rows = q.order_by_asc(tenant::Column::Id).limit(page.limit + 1).all(&self.db).await?;
+        let rows = rows.into_iter().map(TenantRecord::try_from).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(rows, page.limit, total))
     }
 

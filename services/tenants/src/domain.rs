@@ -3,6 +3,61 @@
 
 use accord_kernel::error::field_error;
 use accord_kernel::{Role, RoleSet};
+use std::fmt;
+use std::str::FromStr;
+
+/// Whether an organization works (SPEC §1). Accord itself writes only `ACTIVE` today; `DISABLED`
+/// is the one other value a row may hold (set by an operator), and any other value is refused
+/// when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TenantStatus {
+    /// Its people can log in and act.
+    Active,
+    /// Shut out: nobody of it authenticates, and it is not in the directory.
+    Disabled,
+}
+
+/// Whether a person can log in (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserStatus {
+    /// Can log in; sessions and tokens work.
+    Active,
+    /// Deactivated by an ADMIN: sessions and tokens stop working at once.
+    Disabled,
+}
+
+macro_rules! fixed_names {
+    ($ty:ident, $what:literal, $($variant:ident => $name:literal),+) => {
+        impl $ty {
+            /// Every value, in a stable order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The fixed name, as stored.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| format!(concat!("unknown ", $what, " `{}`"), s))
+            }
+        }
+    };
+}
+
+fixed_names!(TenantStatus, "tenant status", Active => "ACTIVE", Disabled => "DISABLED");
+fixed_names!(UserStatus, "user status", Active => "ACTIVE", Disabled => "DISABLED");
 
 /// A password that meets the length rules. Never displayed or logged.
 pub struct Password(String);
@@ -80,6 +135,18 @@ mod tests {
         assert_eq!(e, "password: must be at least 12 characters");
         assert!(Password::parse("password", "correct horse battery").is_ok());
         assert_eq!(format!("{:?}", Password::parse("password", "correct horse battery").unwrap()), "Password(<redacted>)");
+    }
+
+    #[test]
+    fn statuses_read_back_exactly_and_unknown_ones_are_refused() {
+        for s in TenantStatus::ALL {
+            assert_eq!(s.as_str().parse::<TenantStatus>().unwrap(), *s);
+        }
+        for s in UserStatus::ALL {
+            assert_eq!(s.as_str().parse::<UserStatus>().unwrap(), *s);
+        }
+        assert_eq!("SUSPENDED".parse::<TenantStatus>().unwrap_err(), "unknown tenant status `SUSPENDED`");
+        assert!("active".parse::<UserStatus>().is_err());
     }
 
     #[test]

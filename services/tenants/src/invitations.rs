@@ -4,9 +4,11 @@
 //! remember to revoke it).
 
 use crate::accounts::require_admin;
+use crate::domain::UserStatus;
 use crate::entities::{invitation, user};
 use crate::error::{Error, Result};
-use crate::service::{Tenants, USER_ACTIVE};
+use crate::records::InvitationRecord;
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
 use accord_kernel::Principal;
 use accord_kernel::gql::{Page, PageRequest};
@@ -30,7 +32,7 @@ fn active_admins(tenant_id: &str) -> SelectStatement {
         .column(user::Column::Id)
         .from(user::Entity)
         .and_where(user::Column::TenantId.eq(tenant_id))
-        .and_where(user::Column::Status.eq(USER_ACTIVE))
+        .and_where(user::Column::Status.eq(UserStatus::Active.as_str()))
         .and_where(user::Column::Roles.like(ADMIN_PATTERN))
         .to_owned()
 }
@@ -43,7 +45,7 @@ pub(crate) async fn inviter_still_admin(conn: &impl ConnectionTrait, inv: &invit
     let n = user::Entity::find()
         .filter(user::Column::Id.eq(inv.invited_by.clone()))
         .filter(user::Column::TenantId.eq(inv.tenant_id.clone()))
-        .filter(user::Column::Status.eq(USER_ACTIVE))
+        .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
         .filter(user::Column::Roles.like(ADMIN_PATTERN))
         .count(conn)
         .await?;
@@ -56,7 +58,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden` for non-admins.
-    pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<invitation::Model>> {
+    pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<InvitationRecord>> {
         require_admin(ctx)?;
         let now = self.clock.now();
         let mut q = accord_db::scoped(invitation::Entity::find(), invitation::Column::TenantId, ctx)
@@ -69,7 +71,7 @@ impl Tenants {
             q = q.filter(invitation::Column::Id.lt(after.clone()));
         }
         let rows = q.order_by_desc(invitation::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        Ok(Page::from_rows(rows, page.limit, total).map(InvitationRecord::from))
     }
 
     /// Revokes an invitation of the caller's organization (ADMIN), so its token no longer
@@ -79,11 +81,11 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `NotFound`; `Conflict` when it was already accepted or
     /// revoked.
-    pub async fn revoke_invitation(&self, ctx: &Principal, id: &str) -> Result<invitation::Model> {
+    pub async fn revoke_invitation(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
         accord_db::retrying("revoke_invitation", || self.revoke_invitation_tx(ctx, id)).await
     }
 
-    async fn revoke_invitation_tx(&self, ctx: &Principal, id: &str) -> Result<invitation::Model> {
+    async fn revoke_invitation_tx(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
         require_admin(ctx)?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -127,6 +129,6 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok(invitation::Model { revoked_at: Some(now), ..inv })
+        Ok(InvitationRecord { revoked_at: Some(now), ..inv.into() })
     }
 }

@@ -6,9 +6,10 @@
 
 pub mod credentials;
 pub mod domain;
-pub mod entities;
+pub(crate) mod entities;
 pub mod error;
 pub mod graphql;
+pub mod records;
 
 mod accounts;
 mod directory;
@@ -17,5 +18,7 @@ pub mod lookup;
 mod service;
 mod tokens;
 
+pub use domain::{TenantStatus, UserStatus};
 pub use error::{Error, Result};
+pub use records::{ApiTokenRecord, InvitationRecord, TenantRecord, UserRecord};
 pub use service::{NewTenant, Session, Tenants};

@@ -8,6 +8,7 @@ use crate::credentials::API_TOKEN_PREFIX;
 use crate::domain::text;
 use crate::entities::api_token;
 use crate::error::{Error, Result};
+use crate::records::ApiTokenRecord;
 use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
 use accord_kernel::error::field_error;
@@ -38,7 +39,7 @@ impl Tenants {
         name: &str,
         expires_in_days: i32,
         wanted: Option<&[Role]>,
-    ) -> Result<(api_token::Model, String)> {
+    ) -> Result<(ApiTokenRecord, String)> {
         accord_db::retrying("create_api_token", || self.create_api_token_tx(ctx, name, expires_in_days, wanted)).await
     }
 
@@ -48,7 +49,7 @@ impl Tenants {
         name: &str,
         expires_in_days: i32,
         wanted: Option<&[Role]>,
-    ) -> Result<(api_token::Model, String)> {
+    ) -> Result<(ApiTokenRecord, String)> {
         let name = text("name", name, 100).map_err(Error::Invalid)?;
         if !(1..=MAX_TOKEN_DAYS).contains(&expires_in_days) {
             return Err(Error::Invalid(field_error("expiresInDays", format!("must be between 1 and {MAX_TOKEN_DAYS}"))));
@@ -115,7 +116,7 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok((tok, clear))
+        Ok((tok.into(), clear))
     }
 
     /// Revokes a token, and with it every token minted by it (and by those, and so on): a
@@ -125,11 +126,11 @@ impl Tenants {
     ///
     /// # Errors
     /// `NotFound`; `Conflict` when already revoked.
-    pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
+    pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<ApiTokenRecord> {
         accord_db::retrying("revoke_api_token", || self.revoke_api_token_tx(ctx, id)).await
     }
 
-    async fn revoke_api_token_tx(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
+    async fn revoke_api_token_tx(&self, ctx: &Principal, id: &str) -> Result<ApiTokenRecord> {
         let tok = accord_db::scoped(api_token::Entity::find_by_id(id.to_owned()), api_token::Column::TenantId, ctx)
             .one(&self.db)
             .await?
@@ -197,14 +198,14 @@ impl Tenants {
             parents = next;
         }
         tx.commit().await?;
-        Ok(api_token::Model { revoked_at: Some(now), ..tok })
+        Ok(ApiTokenRecord { revoked_at: Some(now), ..tok.into() })
     }
 
     /// The caller's own tokens (an ADMIN sees the whole organization's), newest first.
     ///
     /// # Errors
     /// On database failure.
-    pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<api_token::Model>> {
+    pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<ApiTokenRecord>> {
         let mut q = accord_db::scoped(api_token::Entity::find(), api_token::Column::TenantId, ctx);
         if require_admin(ctx).is_err() {
             q = q.filter(api_token::Column::UserId.eq(ctx.user_id.clone()));
@@ -214,6 +215,6 @@ impl Tenants {
             q = q.filter(api_token::Column::Id.lt(after.clone()));
         }
         let rows = q.order_by_desc(api_token::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        Ok(Page::from_rows(rows, page.limit, total).map(ApiTokenRecord::from))
     }
 }

@@ -4,7 +4,7 @@ use accord_kernel::gql::PageRequest;
 use accord_registry::{AppFilter, AppStatus};
 use accord_testkit::{error_code, error_message, spawn_app};
 use sea_orm::ExprTrait as _;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Alias, Query};
 use serde_json::json;
 
 #[tokio::test]
@@ -88,8 +88,6 @@ async fn only_an_admin_suspends_and_a_reason_is_required() {
 
 #[tokio::test]
 async fn list_apps_filters_by_vendor_status_and_subquery_and_pages_by_id() {
-    use accord_registry::entities::app as app_entity;
-    use sea_orm::EntityName;
     let app = spawn_app().await;
     let acme = vendor(&app, "Acme").await;
     let rival = vendor(&app, "Rival").await;
@@ -113,9 +111,9 @@ async fn list_apps_filters_by_vendor_status_and_subquery_and_pages_by_id() {
     assert_eq!((s.total, s.items[0].id.clone()), (1, mine[1].clone()));
 
     let sub = Query::select()
-        .column(app_entity::Column::Id)
-        .from(app_entity::Entity.table_ref())
-        .and_where(sea_orm::sea_query::Expr::col(app_entity::Column::Id).is_in([theirs.clone(), mine[0].clone()]))
+        .column(Alias::new("id"))
+        .from(Alias::new("apps"))
+        .and_where(sea_orm::sea_query::Expr::col(Alias::new("id")).is_in([theirs.clone(), mine[0].clone()]))
         .to_owned();
     let by_sub = AppFilter { ids_in: Some(sub), ..AppFilter::default() };
     let found = accord_registry::list_apps(app.db(), &by_sub, &page(10, None)).await.unwrap();
