@@ -14,14 +14,15 @@ pub mod graphql;
 pub mod jwks;
 pub mod uri;
 
+mod credentials;
 mod repo;
 mod secrets;
 mod service;
 
+pub use credentials::{SECRET_DAYS, SECRET_PREFIX};
 pub use domain::{AppKind, AppStatus, CredentialKind};
 pub use error::{Error, Result};
 pub use repo::{
     AppFilter, AppRecord, CredentialRecord, app_by_id, apps_by_ids, credentials_of, disable_credentials, list_apps, set_status,
 };
-pub use secrets::{SECRET_DAYS, SECRET_PREFIX};
 pub use service::{CLIENT_ID_PREFIX, DEFAULT_SECRET_GRACE_HOURS, Registry};

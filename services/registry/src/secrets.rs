@@ -3,46 +3,18 @@
 //! one it replaces — so a vendor can roll a secret out without downtime, and a leaked older
 //! secret dies at once.
 
+use crate::credentials::{MAX_PRESENTED_SECRET, NewSecret, SECRET_DAYS, revoke};
 use crate::domain::{AppStatus, AuthMethod, CredentialKind};
 use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, vendor_app};
-use crate::service::{Registry, audit, require, revoke};
-use accord_kernel::secret::{hash_secret, new_token, verify_secret};
+use crate::service::{Registry, audit, require};
+use accord_kernel::secret::verify_secret;
 use accord_kernel::{Principal, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
-
-/// Prefix of client secrets (so secret scanners can recognize a leaked one).
-pub const SECRET_PREFIX: &str = "acc_cs_";
-/// How long a client secret lives.
-pub const SECRET_DAYS: i64 = 365;
-/// Longer presented secrets are refused without hashing (bounds the work a caller can ask for).
-const MAX_PRESENTED_SECRET: usize = 256;
-
-/// A fresh secret: the clear text (returned once) and its argon2id hash (stored).
-pub(crate) struct NewSecret {
-    pub(crate) clear: String,
-    pub(crate) hash: String,
-}
-
-impl std::fmt::Debug for NewSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewSecret(<redacted>)")
-    }
-}
-
-impl NewSecret {
-    /// Generates and hashes a secret (off the async runtime).
-    pub(crate) async fn generate() -> Result<Self> {
-        // `new_token` also returns a SHA-256; client secrets are stored with argon2id instead.
-        let (clear, _) = new_token(SECRET_PREFIX);
-        let hash = hash_secret(clear.clone()).await?;
-        Ok(Self { clear, hash })
-    }
-}
 
 impl Registry {
     /// Issues a new client secret for one of the caller's apps (shown once). The secret it

@@ -1,18 +1,17 @@
 //! The service handle and the app use cases: register, update, suspend and resume. Each change
 //! is one transaction holding the change, its audit event and its outbox event.
 
+use crate::credentials::{NewSecret, SECRET_DAYS, revoke};
 use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, CredentialKind, NewApp, long_text};
 use crate::entities::app;
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, set_status};
-use crate::secrets::{NewSecret, SECRET_DAYS};
 use accord_db::audit::AuditEntry;
 use accord_kernel::error::field_error;
 use accord_kernel::{Principal, Role, SharedClock, TenantKind};
 use base64::Engine as _;
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -277,21 +276,6 @@ pub(crate) async fn audit(
 /// `Forbidden` with `message` unless the caller may act as `role`.
 pub(crate) fn require(ctx: &Principal, role: Role, message: &str) -> Result<()> {
     if ctx.allows(role) { Ok(()) } else { Err(Error::Forbidden(message.to_owned())) }
-}
-
-/// Revokes the given credentials now.
-pub(crate) async fn revoke(tx: &impl ConnectionTrait, ids: Vec<String>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-    use crate::entities::app_credential;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    app_credential::Entity::update_many()
-        .col_expr(app_credential::Column::RevokedAt, Expr::value(now))
-        .filter(app_credential::Column::Id.is_in(ids))
-        .filter(app_credential::Column::RevokedAt.is_null())
-        .exec(tx)
-        .await?;
-    Ok(())
 }
 
 /// A fresh `acc_` + 32 base64url characters (192 bits), checked unused.

@@ -6,7 +6,7 @@ use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::invitations::{inviter_still_admin, is_open};
 use crate::records::{InvitationRecord, TenantRecord, UserRecord};
-use crate::service::{NewTenant, Session, Tenants};
+use crate::service::{NewTenant, Session, Tenants, require_admin};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
 use accord_kernel::email::Email;
@@ -265,10 +265,6 @@ struct NewOrg<'a> {
     admin_name: &'a str,
     email: &'a Email,
     hash: &'a str,
-}
-
-pub(crate) fn require_admin(ctx: &Principal) -> Result<()> {
-    if ctx.allows(Role::Admin) { Ok(()) } else { Err(Error::Forbidden("only an ADMIN of your organization may do this".into())) }
 }
 
 async fn ensure_email_free(tx: &impl ConnectionTrait, email: &Email) -> Result<()> {

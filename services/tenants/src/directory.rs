@@ -1,12 +1,11 @@
 //! Who is who: the caller, their organization's users (roles, deactivation), the directory of
 //! data holders vendors can ask, and the organization's audit trail.
 
-use crate::accounts::require_admin;
 use crate::domain::{TenantStatus, UserStatus};
 use crate::entities::{tenant, user};
 use crate::error::{Error, Result};
 use crate::records::{TenantRecord, UserRecord};
-use crate::service::Tenants;
+use crate::service::{Tenants, require_admin};
 use accord_db::audit::{self, AuditEntry, AuditFilter, entity::event};
 use accord_kernel::error::field_error;
 use accord_kernel::gql::{Page, PageRequest};

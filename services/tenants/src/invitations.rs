@@ -3,12 +3,11 @@
 //! §2.9: an invitation is void once its inviter's authority is gone, without anyone having to
 //! remember to revoke it).
 
-use crate::accounts::require_admin;
 use crate::domain::UserStatus;
 use crate::entities::{invitation, user};
 use crate::error::{Error, Result};
 use crate::records::InvitationRecord;
-use crate::service::Tenants;
+use crate::service::{Tenants, require_admin};
 use accord_db::audit::{self, AuditEntry};
 use accord_kernel::Principal;
 use accord_kernel::gql::{Page, PageRequest};

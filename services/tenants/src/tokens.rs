@@ -3,13 +3,12 @@
 //! kind, so an ADMIN can mint an AUDITOR-only token for a SIEM). A token minted by a token never
 //! outlives or out-ranks its parent, and ends when its parent is revoked.
 
-use crate::accounts::require_admin;
 use crate::credentials::API_TOKEN_PREFIX;
 use crate::domain::text;
 use crate::entities::api_token;
 use crate::error::{Error, Result};
 use crate::records::ApiTokenRecord;
-use crate::service::Tenants;
+use crate::service::{Tenants, require_admin};
 use accord_db::audit::{self, AuditEntry};
 use accord_kernel::error::field_error;
 use accord_kernel::gql::{Page, PageRequest};
