@@ -13,6 +13,7 @@ use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// An app as other services see it (the table row, parsed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +179,7 @@ pub struct AppFilter {
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all, fields(app_id = %id))]
 pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<AppRecord>> {
     app::Entity::find_by_id(id.to_owned()).one(db).await?.map(AppRecord::try_from).transpose()
 }
@@ -186,6 +188,7 @@ pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<App
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all, fields(count = ids.len()))]
 pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, AppRecord>> {
     let rows = app::Entity::find().filter(app::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
     rows.into_iter().map(|m| AppRecord::try_from(m).map(|r| (r.id.clone(), r))).collect()
@@ -195,6 +198,7 @@ pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<Ha
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all, fields(app_id = %app_id))]
 pub async fn credentials_of(db: &impl ConnectionTrait, app_id: &str) -> Result<Vec<CredentialRecord>> {
     let rows = app_credential::Entity::find()
         .filter(app_credential::Column::AppId.eq(app_id))
@@ -210,6 +214,7 @@ pub async fn credentials_of(db: &impl ConnectionTrait, app_id: &str) -> Result<V
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all)]
 pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &PageRequest) -> Result<Page<AppRecord>> {
     let mut q = app::Entity::find();
     if let Some(v) = &filter.vendor_tenant_id {
@@ -236,6 +241,7 @@ pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &Pag
 ///
 /// # Errors
 /// On database failure.
+#[instrument(skip_all, fields(app_id = %app_id, to = %to))]
 pub async fn set_status(
     tx: &impl ConnectionTrait,
     app_id: &str,
@@ -264,6 +270,7 @@ pub async fn set_status(
 ///
 /// # Errors
 /// On database failure.
+#[instrument(skip_all, fields(app_id = %app_id))]
 pub async fn disable_credentials(tx: &impl ConnectionTrait, app_id: &str, now: DateTime<Utc>) -> Result<u64> {
     let res = app_credential::Entity::update_many()
         .col_expr(app_credential::Column::RevokedAt, Expr::value(now))

@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
+use tracing::instrument;
 
 impl Registry {
     /// Issues a new client secret for one of the caller's apps (shown once). The secret it
@@ -24,6 +25,7 @@ impl Registry {
     /// # Errors
     /// `NotFound` for an unknown id or another organization's app; `Forbidden` without the
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded, public, or uses keys.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %app_id))]
     pub async fn rotate_client_secret(&self, ctx: &Principal, app_id: &str) -> Result<(AppRecord, String)> {
         accord_db::retrying("rotate_client_secret", || self.rotate_client_secret_tx(ctx, app_id)).await
     }
@@ -95,6 +97,7 @@ impl Registry {
     ///
     /// # Errors
     /// On database failure or a corrupt row.
+    #[instrument(skip_all, fields(client_id = %client_id))]
     pub async fn verify_client_secret(&self, client_id: &str, secret: &str, now: DateTime<Utc>) -> Result<Option<AppRecord>> {
         if secret.is_empty() || secret.len() > MAX_PRESENTED_SECRET {
             return Ok(None);

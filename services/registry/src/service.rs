@@ -15,6 +15,7 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use tracing::instrument;
 
 /// How long a rotated-out client secret keeps working, by default.
 pub const DEFAULT_SECRET_GRACE_HOURS: i64 = 24;
@@ -49,6 +50,7 @@ impl Registry {
     /// # Errors
     /// `Forbidden` unless the caller is a DEVELOPER (or ADMIN) of a developer organization;
     /// `Invalid` naming the field.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn register(&self, ctx: &Principal, input: NewApp) -> Result<(AppRecord, Option<String>)> {
         accord_db::retrying("register", || self.register_tx(ctx, &input)).await
     }
@@ -138,6 +140,7 @@ impl Registry {
     /// `NotFound` for an unknown id or another organization's app; `Forbidden` without the
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded; `Invalid` naming the
     /// field.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn update(&self, ctx: &Principal, id: &str, patch: AppPatch) -> Result<AppRecord> {
         accord_db::retrying("update", || self.update_tx(ctx, id, &patch)).await
     }
@@ -211,6 +214,7 @@ impl Registry {
     /// # Errors
     /// `NotFound`; `Forbidden` without the ADMIN role; `Invalid` for an empty reason;
     /// `Conflict` unless the app is `ACTIVE`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn suspend(&self, ctx: &Principal, id: &str, reason: &str) -> Result<AppRecord> {
         let reason = long_text("reason", reason, MAX_REASON).map_err(Error::Invalid)?;
         self.transition(ctx, id, AppStatus::Suspended, Some(&reason)).await
@@ -221,6 +225,7 @@ impl Registry {
     /// # Errors
     /// `NotFound`; `Forbidden` without the ADMIN role; `Conflict` unless the app is
     /// `SUSPENDED`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn resume(&self, ctx: &Principal, id: &str) -> Result<AppRecord> {
         self.transition(ctx, id, AppStatus::Active, None).await
     }

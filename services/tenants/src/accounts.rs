@@ -18,6 +18,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use std::time::Duration as StdDuration;
+use tracing::instrument;
 
 /// Failed logins allowed per email (SPEC §2.8) before attempts must wait out a back-off.
 pub const LOGIN_FAILURES_PER_EMAIL: u64 = 10;
@@ -45,6 +46,7 @@ impl Tenants {
     /// # Errors
     /// `Invalid` naming the field (including a kind not open for sign-up); `Conflict` when the
     /// email already has an account.
+    #[instrument(skip_all, fields(kind = %input.kind))]
     pub async fn sign_up(&self, input: NewTenant) -> Result<Session> {
         if !self.signup_kinds.contains(&input.kind) {
             return Err(Error::Invalid(field_error(
@@ -61,6 +63,7 @@ impl Tenants {
     ///
     /// # Errors
     /// As [`Tenants::sign_up`], without the kind restriction.
+    #[instrument(skip_all, fields(kind = %input.kind, action = action))]
     pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(TenantRecord, UserRecord)> {
         let name = text("organizationName", &input.name, 200).map_err(Error::Invalid)?;
         let admin_name = text("name", &input.admin_name, 200).map_err(Error::Invalid)?;
@@ -118,6 +121,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `BadCredentials`, `RateLimited`, or `Internal`.
+    #[instrument(skip_all)]
     pub async fn login(&self, email: &str, password: &str, client_ip: Option<&str>) -> Result<Session> {
         let normalized = email.trim().to_lowercase();
         let email_key = format!("login:throttle:email:{}", token_hash(&normalized));
@@ -154,6 +158,7 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `Invalid` naming the field; `Conflict` when the email
     /// already has an account.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
         accord_db::retrying("invite", || self.invite_tx(ctx, email, wanted)).await
     }
@@ -204,6 +209,7 @@ impl Tenants {
     /// # Errors
     /// `Invalid` naming the field (including an unknown, used, expired, revoked or void token,
     /// all with the same message); `Conflict` when the email got an account meanwhile.
+    #[instrument(skip_all)]
     pub async fn accept_invitation(&self, token: &str, name: &str, password: &str) -> Result<Session> {
         accord_db::retrying("accept_invitation", || self.accept_invitation_tx(token, name, password)).await
     }

@@ -13,12 +13,14 @@ use accord_kernel::{Principal, Role, RoleSet, TenantKind};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tracing::instrument;
 
 impl Tenants {
     /// The caller and their organization.
     ///
     /// # Errors
     /// `Unauthenticated` if either vanished since authentication.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %ctx.user_id))]
     pub async fn me(&self, ctx: &Principal) -> Result<(UserRecord, TenantRecord)> {
         let u = crate::lookup::user_by_id(&self.db, &ctx.user_id).await?.ok_or(Error::Unauthenticated)?;
         let t = crate::lookup::tenant_by_id(&self.db, &ctx.tenant_id).await?.ok_or(Error::Unauthenticated)?;
@@ -29,6 +31,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn users(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<UserRecord>> {
         let mut q = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx);
         let total = q.clone().count(&self.db).await?;
@@ -45,6 +48,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden`, `NotFound` (other organizations' users), `Invalid`, `Conflict`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %user_id))]
     pub async fn set_user_roles(&self, ctx: &Principal, user_id: &str, wanted: &[Role]) -> Result<UserRecord> {
         require_admin(ctx)?;
         let roles = crate::domain::roles("roles", wanted).map_err(Error::Invalid)?;
@@ -55,6 +59,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden`, `NotFound`, `Conflict`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %user_id))]
     pub async fn deactivate_user(&self, ctx: &Principal, user_id: &str) -> Result<UserRecord> {
         require_admin(ctx)?;
         self.change_user(ctx, user_id, None, Some(UserStatus::Disabled)).await
@@ -135,6 +140,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
+    #[instrument(skip_all)]
     pub async fn data_holders(&self, search: Option<&str>, page: &PageRequest) -> Result<Page<TenantRecord>> {
         let mut q = tenant::Entity::find()
             .filter(tenant::Column::Kind.is_in([TenantKind::Provider.as_str(), TenantKind::Payer.as_str()]))
@@ -156,6 +162,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden` for other roles.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn audit_events(&self, ctx: &Principal, filter: &AuditFilter, page: &PageRequest) -> Result<Page<event::Model>> {
         if !(ctx.allows(Role::Auditor)) {
             return Err(Error::Forbidden("only an ADMIN or AUDITOR may read the audit trail".into()));

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tracing::instrument;
 
 /// Whether an invitation is still usable on its own terms (its inviter is checked apart).
 pub(crate) fn is_open(inv: &invitation::Model, now: DateTime<Utc>) -> bool {
@@ -57,6 +58,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden` for non-admins.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<InvitationRecord>> {
         require_admin(ctx)?;
         let now = self.clock.now();
@@ -80,6 +82,7 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `NotFound`; `Conflict` when it was already accepted or
     /// revoked.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, invitation_id = %id))]
     pub async fn revoke_invitation(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
         accord_db::retrying("revoke_invitation", || self.revoke_invitation_tx(ctx, id)).await
     }

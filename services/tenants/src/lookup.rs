@@ -8,11 +8,13 @@ use crate::error::Result;
 use crate::records::{TenantRecord, UserRecord};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// Tenants by id; unknown ids are absent.
 ///
 /// # Errors
 /// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(count = ids.len()))]
 pub async fn tenants_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, TenantRecord>> {
     let rows = tenant::Entity::find().filter(tenant::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
     rows.into_iter().map(|m| TenantRecord::try_from(m).map(|t| (t.id.clone(), t))).collect()
@@ -22,6 +24,7 @@ pub async fn tenants_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result
 ///
 /// # Errors
 /// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(tenant_id = %id))]
 pub async fn tenant_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<TenantRecord>> {
     tenant::Entity::find_by_id(id.to_owned()).one(db).await?.map(TenantRecord::try_from).transpose()
 }
@@ -30,6 +33,7 @@ pub async fn tenant_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<
 ///
 /// # Errors
 /// On database failure or a row that does not parse.
+#[instrument(skip_all)]
 pub async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<TenantRecord>> {
     tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.map(TenantRecord::try_from).transpose()
 }
@@ -38,6 +42,7 @@ pub async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Opt
 ///
 /// # Errors
 /// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(user_id = %id))]
 pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<UserRecord>> {
     user::Entity::find_by_id(id.to_owned()).one(db).await?.map(UserRecord::try_from).transpose()
 }

@@ -15,6 +15,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TryInsertResult};
 use serde_json::json;
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// Everything the tenants service needs, passed in explicitly (no globals). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -69,6 +70,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
+    #[instrument(skip_all)]
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
         let now = self.clock.now();
         if bearer.starts_with(API_TOKEN_PREFIX) {
@@ -130,6 +132,7 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for an API token (those end with `revokeApiToken`); `Unauthenticated` when the
     /// session was ended meanwhile (a racing logout).
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %ctx.user_id))]
     pub async fn logout(&self, ctx: &Principal) -> Result<()> {
         accord_db::retrying("logout", || self.logout_tx(ctx)).await
     }
@@ -176,6 +179,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
+    #[instrument(skip_all)]
     pub async fn forget_expired_session_ends(&self, now: DateTime<Utc>) -> Result<u64> {
         accord_db::retrying("forget_expired_session_ends", || self.forget_expired_session_ends_tx(now)).await
     }
@@ -200,6 +204,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure or a row that does not parse.
+    #[instrument(skip_all, fields(count = ids.len()))]
     pub async fn tenants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, TenantRecord>> {
         crate::lookup::tenants_by_ids(&self.db, ids).await
     }

@@ -18,6 +18,7 @@ use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tracing::instrument;
 
 /// The longest an API token may live.
 pub const MAX_TOKEN_DAYS: i32 = 365;
@@ -32,6 +33,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Invalid` naming the field; `Unauthenticated` when the parent token was revoked meanwhile.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %ctx.user_id))]
     pub async fn create_api_token(
         &self,
         ctx: &Principal,
@@ -125,6 +127,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `NotFound`; `Conflict` when already revoked.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, api_token_id = %id))]
     pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<ApiTokenRecord> {
         accord_db::retrying("revoke_api_token", || self.revoke_api_token_tx(ctx, id)).await
     }
@@ -204,6 +207,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<ApiTokenRecord>> {
         let mut q = accord_db::scoped(api_token::Entity::find(), api_token::Column::TenantId, ctx);
         if require_admin(ctx).is_err() {
