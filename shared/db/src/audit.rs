@@ -4,11 +4,11 @@
 //! [`verify`] walks the chain and names the first altered or missing event.
 
 use accord_kernel::Actor;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, ExprTrait, PaginatorTrait, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, ExprTrait, QueryOrder, QuerySelect, QueryTrait};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -239,12 +239,7 @@ pub async fn list_for_tenant(
     if let Some(t) = &filter.target_id {
         q = q.filter(event::Column::TargetId.eq(t.clone()));
     }
-    let total = q.clone().count(db).await?;
-    if let Some(after) = &page.after {
-        q = q.filter(event::Column::Id.lt(after.clone()));
-    }
-    let rows = q.order_by_desc(event::Column::Id).limit(page.limit + 1).all(db).await?;
-    Ok(Page::from_rows(rows, page.limit, total))
+    crate::page::keyset(db, q, event::Column::Id, crate::page::Order::NewestFirst, page).await
 }
 
 /// Events about a target, oldest first (tests and operators).

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod outbox;
+pub mod page;
 pub mod store;
 
 use accord_kernel::config::Settings;
@@ -173,6 +174,18 @@ pub async fn begin(db: &Db) -> Result<DatabaseTransaction, DbError> {
 /// goes through here (or names the tenant column the same way), so a forgotten filter shows.
 pub fn scoped<E: EntityTrait>(select: Select<E>, tenant_col: E::Column, ctx: &Principal) -> Select<E> {
     select.filter(tenant_col.eq(ctx.tenant_id.clone()))
+}
+
+/// The one row lock: holds `id`'s row of `E` until the transaction ends, by a no-op update
+/// (`SET touch = touch`) that works alike on PostgreSQL and SQLite (where the write transaction
+/// is already exclusive). Returns whether the row exists; changes nothing, reveals nothing. Take
+/// row locks in the order of docs/concurrency.md.
+///
+/// # Errors
+/// On database failure.
+pub async fn lock_row<E: EntityTrait>(tx: &impl ConnectionTrait, touch: E::Column, id_column: E::Column, id: &str) -> Result<bool, DbErr> {
+    let res = E::update_many().col_expr(touch, sea_orm::sea_query::Expr::col(touch)).filter(id_column.eq(id)).exec(tx).await?;
+    Ok(res.rows_affected == 1)
 }
 
 /// Whether the database answers (for `/readyz`).

@@ -249,11 +249,58 @@ impl Principal {
     pub fn allows(&self, role: Role) -> bool {
         self.roles.allows(role)
     }
+
+    /// The one role check: `Ok` when the caller may act as `role` (ADMIN may act as any role),
+    /// else [`Denied`] whose message says who may do `what`, e.g.
+    /// `require(Role::Admin, "offboard an app")` → "only an ADMIN may offboard an app".
+    ///
+    /// # Errors
+    /// [`Denied`] (`FORBIDDEN`).
+    pub fn require(&self, role: Role, what: &str) -> Result<(), Denied> {
+        if self.allows(role) {
+            Ok(())
+        } else if role == Role::Admin {
+            Err(Denied(format!("only an ADMIN may {what}")))
+        } else {
+            Err(Denied(format!("only {role} or ADMIN users may {what}")))
+        }
+    }
+}
+
+/// A role check that failed; the message says who may do it. Services map it to their
+/// `Forbidden` error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub String);
+
+impl crate::Classify for Denied {
+    fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::Forbidden
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn require_names_who_may_and_admin_may_do_everything() {
+        let p = |roles: &[Role]| Principal {
+            tenant_id: "t".into(),
+            tenant_kind: TenantKind::Provider,
+            user_id: "u".into(),
+            roles: RoleSet::new(roles.iter().copied()),
+            actor: Actor::System,
+            session: None,
+        };
+        assert_eq!(
+            p(&[Role::Auditor]).require(Role::Approver, "approve requests").unwrap_err().0,
+            "only APPROVER or ADMIN users may approve requests"
+        );
+        assert_eq!(p(&[Role::Approver]).require(Role::Admin, "change the policy").unwrap_err().0, "only an ADMIN may change the policy");
+        assert!(p(&[Role::Admin]).require(Role::Approver, "approve requests").is_ok());
+        assert!(p(&[Role::Approver]).require(Role::Approver, "approve requests").is_ok());
+    }
 
     #[test]
     fn admin_allows_every_role_but_others_only_their_own() {

@@ -67,9 +67,27 @@ pub fn long_text(field: &str, raw: &str, max: usize) -> Result<String, String> {
     check(field, raw, max, true)
 }
 
+/// The longest reason, comment or purpose a person may write (one rule for every service).
+pub const MAX_REASON: usize = 2000;
+
+/// A reason, comment or purpose: prose of at most [`MAX_REASON`] characters.
+///
+/// # Errors
+/// A message naming the field and the problem.
+pub fn reason(field: &str, raw: &str) -> Result<String, String> {
+    long_text(field, raw, MAX_REASON)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_is_prose_of_at_most_two_thousand_characters() {
+        assert_eq!(reason("reason", " contract ended\n ").unwrap(), "contract ended");
+        assert!(reason("reason", &"x".repeat(MAX_REASON)).is_ok());
+        assert_eq!(reason("reason", &"x".repeat(MAX_REASON + 1)).unwrap_err(), "reason: must be at most 2000 characters");
+    }
 
     #[test]
     fn text_is_trimmed_bounded_and_names_the_field() {
