@@ -282,7 +282,7 @@ impl AppSpec {
     pub fn parse(raw: &NewApp) -> Result<Self, String> {
         let name = text("name", &raw.name, MAX_NAME)?;
         let description = optional(raw.description.as_deref()).map(|d| long_text("description", d, MAX_LONG_TEXT)).transpose()?;
-        let purpose = long_text("purpose", &raw.purpose, MAX_LONG_TEXT)?;
+        let purpose = accord_kernel::text::reason("purpose", &raw.purpose)?;
         let business_owner = Email::parse("businessOwnerEmail", &raw.business_owner_email)?;
         let technical_owner = Email::parse("technicalOwnerEmail", &raw.technical_owner_email)?;
         let redirect = redirect_uris(raw.redirect_uris.as_deref().unwrap_or_default())?;

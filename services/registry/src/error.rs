@@ -45,6 +45,12 @@ impl From<accord_kernel::secret::HashError> for Error {
     }
 }
 
+impl From<accord_kernel::Denied> for Error {
+    fn from(e: accord_kernel::Denied) -> Self {
+        Error::Forbidden(e.0)
+    }
+}
+
 impl Classify for Error {
     fn kind(&self) -> ErrorKind {
         match self {

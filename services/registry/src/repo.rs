@@ -7,10 +7,10 @@ use crate::domain::{AppKind, AppStatus, AuthMethod, CredentialKind, NewApp};
 use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use accord_kernel::Principal;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use tracing::instrument;
@@ -226,13 +226,9 @@ pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &Pag
     if let Some(s) = filter.status {
         q = q.filter(app::Column::Status.eq(s.as_str()));
     }
-    let total = q.clone().count(db).await?;
-    if let Some(after) = &page.after {
-        q = q.filter(app::Column::Id.gt(after.clone()));
-    }
-    let rows = q.order_by_asc(app::Column::Id).limit(page.limit + 1).all(db).await?;
-    let rows = rows.into_iter().map(AppRecord::try_from).collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(rows, page.limit, total))
+    let rows = accord_db::page::keyset(db, q, app::Column::Id, accord_db::page::Order::OldestFirst, page).await?;
+    let items = rows.items.into_iter().map(AppRecord::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, has_next: rows.has_next, total: rows.total })
 }
 
 /// Moves an app to `to` if it is in one of `from` — and only along the state machine, whatever
@@ -305,18 +301,11 @@ pub(crate) async fn live_credentials(
         .await?)
 }
 
-/// Locks the caller's own app for the rest of the transaction and reads it. The no-op
-/// `UPDATE` takes PostgreSQL's row lock (SQLite write transactions are already exclusive), so
-/// concurrent changes to one app queue instead of overwriting each other. Another tenant's app
-/// and an unknown id answer the same `NotFound`.
+/// Locks the caller's own app for the rest of the transaction ([`accord_db::lock_row`]) and
+/// reads it, so concurrent changes to one app queue instead of overwriting each other. Another
+/// tenant's app and an unknown id answer the same `NotFound`.
 pub(crate) async fn lock_vendor_app(tx: &impl ConnectionTrait, ctx: &Principal, id: &str) -> Result<AppRecord> {
-    let locked = app::Entity::update_many()
-        .col_expr(app::Column::UpdatedAt, Expr::col(app::Column::UpdatedAt))
-        .filter(app::Column::Id.eq(id))
-        .filter(app::Column::VendorTenantId.eq(ctx.tenant_id.clone()))
-        .exec(tx)
-        .await?;
-    if locked.rows_affected != 1 {
+    if !accord_db::lock_row::<app::Entity>(tx, app::Column::UpdatedAt, app::Column::Id, id).await? {
         return Err(Error::NotFound("app"));
     }
     vendor_app(tx, ctx, id).await

@@ -8,7 +8,7 @@ use crate::domain::{AppStatus, AuthMethod, CredentialKind};
 use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, vendor_app};
-use crate::service::{Registry, audit, require};
+use crate::service::{Registry, audit};
 use accord_kernel::secret::verify_secret;
 use accord_kernel::{Principal, Role};
 use chrono::{DateTime, Duration, Utc};
@@ -121,7 +121,7 @@ impl Registry {
 }
 
 fn check_rotatable(ctx: &Principal, app: &AppRecord) -> Result<()> {
-    require(ctx, Role::Developer, "rotating a client secret needs the DEVELOPER or ADMIN role")?;
+    ctx.require(Role::Developer, "rotate client secrets")?;
     if app.status == AppStatus::Offboarded {
         return Err(Error::Conflict("the app is offboarded; its credentials are disabled for good".into()));
     }

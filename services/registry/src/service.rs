@@ -2,7 +2,7 @@
 //! is one transaction holding the change, its audit event and its outbox event.
 
 use crate::credentials::{NewSecret, SECRET_DAYS, revoke};
-use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, CredentialKind, NewApp, long_text};
+use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, CredentialKind, NewApp};
 use crate::entities::app;
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, set_status};
@@ -21,8 +21,6 @@ use tracing::instrument;
 pub const DEFAULT_SECRET_GRACE_HOURS: i64 = 24;
 /// Prefix of client ids.
 pub const CLIENT_ID_PREFIX: &str = "acc_";
-/// Longest suspension reason.
-pub const MAX_REASON: usize = 1000;
 
 /// Everything the registry needs, passed in explicitly (no globals). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -62,7 +60,7 @@ impl Registry {
                 ctx.tenant_kind
             )));
         }
-        require(ctx, Role::Developer, "registering an app needs the DEVELOPER or ADMIN role")?;
+        ctx.require(Role::Developer, "register apps")?;
         let spec = AppSpec::parse(input).map_err(Error::Invalid)?;
         let method = spec.auth_method();
         let secret = if method == AuthMethod::ClientSecret { Some(NewSecret::generate().await?) } else { None };
@@ -149,7 +147,7 @@ impl Registry {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;
-        require(ctx, Role::Developer, "changing an app needs the DEVELOPER or ADMIN role")?;
+        ctx.require(Role::Developer, "change apps")?;
         if current.status == AppStatus::Offboarded {
             return Err(Error::Conflict("the app is offboarded; an offboarded app can no longer change".into()));
         }
@@ -216,7 +214,7 @@ impl Registry {
     /// `Conflict` unless the app is `ACTIVE`.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn suspend(&self, ctx: &Principal, id: &str, reason: &str) -> Result<AppRecord> {
-        let reason = long_text("reason", reason, MAX_REASON).map_err(Error::Invalid)?;
+        let reason = accord_kernel::text::reason("reason", reason).map_err(Error::Invalid)?;
         self.transition(ctx, id, AppStatus::Suspended, Some(&reason)).await
     }
 
@@ -238,7 +236,7 @@ impl Registry {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;
-        require(ctx, Role::Admin, "suspending or resuming an app needs the ADMIN role")?;
+        ctx.require(Role::Admin, "suspend or resume apps")?;
         let (from, action, verb) = match to {
             AppStatus::Suspended => (AppStatus::Active, "app.suspended", "suspended"),
             _ => (AppStatus::Suspended, "app.resumed", "resumed"),
@@ -276,11 +274,6 @@ pub(crate) async fn audit(
     };
     accord_db::record_change(tx, now, entry, event).await?;
     Ok(())
-}
-
-/// `Forbidden` with `message` unless the caller may act as `role`.
-pub(crate) fn require(ctx: &Principal, role: Role, message: &str) -> Result<()> {
-    if ctx.allows(role) { Ok(()) } else { Err(Error::Forbidden(message.to_owned())) }
 }
 
 /// A fresh `acc_` + 32 base64url characters (192 bits), checked unused.

@@ -6,7 +6,7 @@ use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::invitations::{inviter_still_admin, is_open};
 use crate::records::{InvitationRecord, TenantRecord, UserRecord};
-use crate::service::{NewTenant, Session, Tenants, require_admin};
+use crate::service::{NewTenant, Session, Tenants};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
 use accord_kernel::email::Email;
@@ -164,7 +164,7 @@ impl Tenants {
     }
 
     async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
-        require_admin(ctx)?;
+        ctx.require(Role::Admin, "invite people")?;
         let email = Email::parse("email", email).map_err(Error::Invalid)?;
         let role_set = roles("roles", wanted).map_err(Error::Invalid)?;
         let now = self.clock.now();

@@ -5,13 +5,14 @@ use crate::domain::{TenantStatus, UserStatus};
 use crate::entities::{tenant, user};
 use crate::error::{Error, Result};
 use crate::records::{TenantRecord, UserRecord};
-use crate::service::{Tenants, require_admin};
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry, AuditFilter, entity::event};
+use accord_db::page::{Order, keyset};
 use accord_kernel::error::field_error;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
 use accord_kernel::{Principal, Role, RoleSet, TenantKind};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tracing::instrument;
 
@@ -33,14 +34,8 @@ impl Tenants {
     /// On database failure.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn users(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<UserRecord>> {
-        let mut q = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx);
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(user::Column::Id.gt(after.clone()));
-        }
-        let rows = q.order_by_asc(user::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        let rows = rows.into_iter().map(UserRecord::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        let q = accord_db::scoped(user::Entity::find(), user::Column::TenantId, ctx);
+        records(keyset(&self.db, q, user::Column::Id, Order::OldestFirst, page).await?)
     }
 
     /// Changes a user's roles (ADMIN). Their sessions end at once; their tokens keep only the
@@ -50,7 +45,7 @@ impl Tenants {
     /// `Forbidden`, `NotFound` (other organizations' users), `Invalid`, `Conflict`.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %user_id))]
     pub async fn set_user_roles(&self, ctx: &Principal, user_id: &str, wanted: &[Role]) -> Result<UserRecord> {
-        require_admin(ctx)?;
+        ctx.require(Role::Admin, "change roles")?;
         let roles = crate::domain::roles("roles", wanted).map_err(Error::Invalid)?;
         self.change_user(ctx, user_id, Some(roles), None).await
     }
@@ -61,7 +56,7 @@ impl Tenants {
     /// `Forbidden`, `NotFound`, `Conflict`.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %user_id))]
     pub async fn deactivate_user(&self, ctx: &Principal, user_id: &str) -> Result<UserRecord> {
-        require_admin(ctx)?;
+        ctx.require(Role::Admin, "deactivate users")?;
         self.change_user(ctx, user_id, None, Some(UserStatus::Disabled)).await
     }
 
@@ -149,13 +144,7 @@ impl Tenants {
             let pattern = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
             q = q.filter(Expr::expr(Func::lower(Expr::col(tenant::Column::Name))).like(pattern));
         }
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(tenant::Column::Id.gt(after.clone()));
-        }
-        let rows = q.order_by_asc(tenant::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        let rows = rows.into_iter().map(TenantRecord::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        records(keyset(&self.db, q, tenant::Column::Id, Order::OldestFirst, page).await?)
     }
 
     /// The caller's organization's audit trail, newest first (ADMIN and AUDITOR).
@@ -164,9 +153,13 @@ impl Tenants {
     /// `Forbidden` for other roles.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn audit_events(&self, ctx: &Principal, filter: &AuditFilter, page: &PageRequest) -> Result<Page<event::Model>> {
-        if !(ctx.allows(Role::Auditor)) {
-            return Err(Error::Forbidden("only an ADMIN or AUDITOR may read the audit trail".into()));
-        }
+        ctx.require(Role::Auditor, "read the audit trail")?;
         Ok(audit::list_for_tenant(&self.db, &ctx.tenant_id, filter, page).await?)
     }
+}
+
+/// A page of rows as records; a row that does not parse fails the whole page.
+fn records<M, R: TryFrom<M, Error = Error>>(page: Page<M>) -> Result<Page<R>> {
+    let items = page.items.into_iter().map(R::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, has_next: page.has_next, total: page.total })
 }

@@ -7,13 +7,14 @@ use crate::domain::UserStatus;
 use crate::entities::{invitation, user};
 use crate::error::{Error, Result};
 use crate::records::InvitationRecord;
-use crate::service::{Tenants, require_admin};
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
-use accord_kernel::Principal;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_db::page::{Order, keyset};
+use accord_kernel::page::{Page, PageRequest};
+use accord_kernel::{Principal, Role};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tracing::instrument;
 
@@ -60,19 +61,15 @@ impl Tenants {
     /// `Forbidden` for non-admins.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<InvitationRecord>> {
-        require_admin(ctx)?;
+        ctx.require(Role::Admin, "list invitations")?;
         let now = self.clock.now();
-        let mut q = accord_db::scoped(invitation::Entity::find(), invitation::Column::TenantId, ctx)
+        let q = accord_db::scoped(invitation::Entity::find(), invitation::Column::TenantId, ctx)
             .filter(invitation::Column::AcceptedAt.is_null())
             .filter(invitation::Column::RevokedAt.is_null())
             .filter(invitation::Column::ExpiresAt.gt(now))
             .filter(invitation::Column::InvitedBy.in_subquery(active_admins(&ctx.tenant_id)));
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(invitation::Column::Id.lt(after.clone()));
-        }
-        let rows = q.order_by_desc(invitation::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total).map(InvitationRecord::from))
+        let rows = keyset(&self.db, q, invitation::Column::Id, Order::NewestFirst, page).await?;
+        Ok(rows.map(InvitationRecord::from))
     }
 
     /// Revokes an invitation of the caller's organization (ADMIN), so its token no longer
@@ -88,7 +85,7 @@ impl Tenants {
     }
 
     async fn revoke_invitation_tx(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
-        require_admin(ctx)?;
+        ctx.require(Role::Admin, "revoke invitations")?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let inv = accord_db::scoped(invitation::Entity::find_by_id(id.to_owned()), invitation::Column::TenantId, ctx)

@@ -209,12 +209,3 @@ impl Tenants {
         crate::lookup::tenants_by_ids(&self.db, ids).await
     }
 }
-
-/// `Forbidden` unless the caller may act as an ADMIN of their organization.
-pub(crate) fn require_admin(ctx: &Principal) -> Result<()> {
-    if ctx.allows(accord_kernel::Role::Admin) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only an ADMIN of your organization may do this".into()))
-    }
-}

@@ -8,15 +8,16 @@ use crate::domain::text;
 use crate::entities::api_token;
 use crate::error::{Error, Result};
 use crate::records::ApiTokenRecord;
-use crate::service::{Tenants, require_admin};
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
+use accord_db::page::{Order, keyset};
 use accord_kernel::error::field_error;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
 use accord_kernel::secret::new_token;
 use accord_kernel::{Actor, Principal, Role};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use tracing::instrument;
 
@@ -136,7 +137,7 @@ impl Tenants {
         let tok = accord_db::scoped(api_token::Entity::find_by_id(id.to_owned()), api_token::Column::TenantId, ctx)
             .one(&self.db)
             .await?
-            .filter(|t| t.user_id == ctx.user_id || require_admin(ctx).is_ok())
+            .filter(|t| t.user_id == ctx.user_id || ctx.allows(Role::Admin))
             .ok_or(Error::NotFound("api token"))?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -210,14 +211,10 @@ impl Tenants {
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<ApiTokenRecord>> {
         let mut q = accord_db::scoped(api_token::Entity::find(), api_token::Column::TenantId, ctx);
-        if require_admin(ctx).is_err() {
+        if !ctx.allows(Role::Admin) {
             q = q.filter(api_token::Column::UserId.eq(ctx.user_id.clone()));
         }
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(api_token::Column::Id.lt(after.clone()));
-        }
-        let rows = q.order_by_desc(api_token::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total).map(ApiTokenRecord::from))
+        let rows = keyset(&self.db, q, api_token::Column::Id, Order::NewestFirst, page).await?;
+        Ok(rows.map(ApiTokenRecord::from))
     }
 }

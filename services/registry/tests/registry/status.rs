@@ -87,6 +87,20 @@ async fn only_an_admin_suspends_and_a_reason_is_required() {
 }
 
 #[tokio::test]
+async fn a_suspension_reason_follows_the_one_reason_rule_of_two_thousand_characters() {
+    let app = spawn_app().await;
+    let acme = vendor(&app, "Acme").await;
+    let (a, _) = register(&app, &acme.token, provider_app()).await;
+    let before = written(&app).await;
+    let r = app.gql(Some(&acme.token), SUSPEND, json!({ "id": id(&a), "r": "r".repeat(2001) })).await;
+    assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
+    assert_eq!(error_message(&r), "reason: must be at most 2000 characters");
+    assert_eq!(written(&app).await, before);
+    let r = app.gql(Some(&acme.token), SUSPEND, json!({ "id": id(&a), "r": "r".repeat(2000) })).await;
+    assert_eq!(r["data"]["suspendApp"]["status"], json!("SUSPENDED"), "{r}");
+}
+
+#[tokio::test]
 async fn list_apps_filters_by_vendor_status_and_subquery_and_pages_by_id() {
     let app = spawn_app().await;
     let acme = vendor(&app, "Acme").await;
