@@ -6,15 +6,15 @@ use accord_kernel::{Role, RoleSet};
 use std::fmt;
 use std::str::FromStr;
 
-/// Whether an organization works (SPEC §1). Accord itself writes only `ACTIVE` today; `DISABLED`
-/// is the one other value a row may hold (set by an operator), and any other value is refused
-/// when read.
+/// Whether an organization works (SPEC §1). Accord itself writes only `ACTIVE` today; an
+/// operator suspends an organization by setting `SUSPENDED` in the database. Any other value is
+/// refused when read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TenantStatus {
     /// Its people can log in and act.
     Active,
     /// Shut out: nobody of it authenticates, and it is not in the directory.
-    Disabled,
+    Suspended,
 }
 
 /// Whether a person can log in (SPEC §1).
@@ -56,7 +56,7 @@ macro_rules! fixed_names {
     };
 }
 
-fixed_names!(TenantStatus, "tenant status", Active => "ACTIVE", Disabled => "DISABLED");
+fixed_names!(TenantStatus, "tenant status", Active => "ACTIVE", Suspended => "SUSPENDED");
 fixed_names!(UserStatus, "user status", Active => "ACTIVE", Disabled => "DISABLED");
 
 /// A password that meets the length rules. Never displayed or logged.
@@ -145,7 +145,7 @@ mod tests {
         for s in UserStatus::ALL {
             assert_eq!(s.as_str().parse::<UserStatus>().unwrap(), *s);
         }
-        assert_eq!("SUSPENDED".parse::<TenantStatus>().unwrap_err(), "unknown tenant status `SUSPENDED`");
+        assert_eq!("DISABLED".parse::<TenantStatus>().unwrap_err(), "unknown tenant status `DISABLED`");
         assert!("active".parse::<UserStatus>().is_err());
     }
 

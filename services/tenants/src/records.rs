@@ -206,6 +206,12 @@ mod tests {
     }
 
     #[test]
+    fn a_suspended_tenant_reads_as_not_active() {
+        let t = TenantRecord::try_from(tenant_row("PROVIDER", "SUSPENDED")).unwrap();
+        assert_eq!((t.status, t.is_active()), (TenantStatus::Suspended, false));
+    }
+
+    #[test]
     fn a_well_formed_tenant_row_reads_as_typed_values() {
         let t = TenantRecord::try_from(tenant_row("PAYER", "ACTIVE")).unwrap();
         assert_eq!((t.kind, t.status, t.is_active()), (TenantKind::Payer, TenantStatus::Active, true));
