@@ -96,7 +96,7 @@ impl Approvals {
         let holder = accord_tenants::lookup::tenant_by_id(&tx, &input.data_holder_id)
             .await
             .map_err(Error::upstream)?
-            .filter(|t| (t.kind == "PROVIDER" || t.kind == "PAYER") && accord_tenants::lookup::is_active(t))
+            .filter(|t| t.kind.is_data_holder() && t.is_active())
             .ok_or(Error::NotFound("data holder"))?;
         let policy = policy_for(&tx, &holder.id).await?;
         policy.check(app.kind, &scopes, input.duration_days).map_err(Error::Policy)?;

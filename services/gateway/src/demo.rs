@@ -9,8 +9,6 @@ use accord_kernel::{Actor, Principal, Role, TenantKind};
 use accord_registry::AppKind;
 use accord_registry::domain::NewApp;
 use accord_tenants::NewTenant;
-use accord_tenants::entities::tenant;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// The password of every demo login.
 pub const PASSWORD: &str = "accord-demo-password";
@@ -48,7 +46,7 @@ fn step<E: std::fmt::Display>(step: &'static str) -> impl FnOnce(E) -> DemoError
 /// # Errors
 /// The step that failed.
 pub async fn run(state: &Services) -> Result<String, DemoError> {
-    let exists = tenant::Entity::find().filter(tenant::Column::Slug.eq(MARKER_SLUG)).one(&state.db).await.map_err(step("check"))?.is_some();
+    let exists = accord_tenants::lookup::tenant_by_slug(&state.db, MARKER_SLUG).await.map_err(step("check"))?.is_some();
     let mut out = String::new();
     if exists {
         out.push_str("Demo data is already present; nothing was changed.\n\n");

@@ -4,8 +4,9 @@
 
 use crate::jwks::Jwks;
 use crate::uri::{Transport, WebUrl, redirect_uris};
+use accord_kernel::email::Email;
 use accord_kernel::error::field_error;
-use accord_tenants::domain::{Email, text};
+use accord_kernel::text::line as text;
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,6 +98,43 @@ impl FromStr for AppStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         AppStatus::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown app status `{s}`"))
+    }
+}
+
+/// What a credential row is (SPEC §1: client secrets are stored as argon2id hashes only; a key
+/// credential records when the app's keys were registered or replaced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    /// A client secret.
+    ClientSecret,
+    /// A key registration (inline JWKS or JWKS URL).
+    Jwks,
+}
+
+impl CredentialKind {
+    /// All kinds, in a stable order.
+    pub const ALL: [CredentialKind; 2] = [CredentialKind::ClientSecret, CredentialKind::Jwks];
+
+    /// The fixed name, as stored.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::ClientSecret => "CLIENT_SECRET",
+            CredentialKind::Jwks => "JWKS",
+        }
+    }
+}
+
+impl fmt::Display for CredentialKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CredentialKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CredentialKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown credential kind `{s}`"))
     }
 }
 
@@ -244,7 +282,7 @@ impl AppSpec {
     pub fn parse(raw: &NewApp) -> Result<Self, String> {
         let name = text("name", &raw.name, MAX_NAME)?;
         let description = optional(raw.description.as_deref()).map(|d| long_text("description", d, MAX_LONG_TEXT)).transpose()?;
-        let purpose = long_text("purpose", &raw.purpose, MAX_LONG_TEXT)?;
+        let purpose = accord_kernel::text::reason("purpose", &raw.purpose)?;
         let business_owner = Email::parse("businessOwnerEmail", &raw.business_owner_email)?;
         let technical_owner = Email::parse("technicalOwnerEmail", &raw.technical_owner_email)?;
         let redirect = redirect_uris(raw.redirect_uris.as_deref().unwrap_or_default())?;

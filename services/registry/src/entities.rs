@@ -1,5 +1,6 @@
-//! The tables this service owns. Entities stay inside the crate: other services get
-//! [`crate::AppRecord`], and the GraphQL types are written separately (`graphql.rs`).
+//! The tables this service owns. Entities stay inside the crate: other crates get
+//! [`crate::AppRecord`] and [`crate::CredentialRecord`], and the GraphQL types are written
+//! separately (`graphql.rs`).
 
 /// Registered apps.
 pub mod app {
@@ -51,7 +52,7 @@ pub mod app_credential {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub app_id: String,
-        /// `CLIENT_SECRET` or `JWKS`.
+        /// A [`crate::domain::CredentialKind`] name.
         pub kind: String,
         pub secret_hash: Option<String>,
         pub created_at: DateTimeUtc,
@@ -62,8 +63,3 @@ pub mod app_credential {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
-
-/// A client secret credential.
-pub const CLIENT_SECRET: &str = "CLIENT_SECRET";
-/// A key (JWKS or JWKS URL) credential.
-pub const JWKS: &str = "JWKS";

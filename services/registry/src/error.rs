@@ -39,10 +39,15 @@ impl From<accord_db::DbError> for Error {
     }
 }
 
-impl From<accord_tenants::Error> for Error {
-    fn from(e: accord_tenants::Error) -> Self {
-        // Only hashing reaches here (argon2 via the tenants credentials module).
+impl From<accord_kernel::secret::HashError> for Error {
+    fn from(e: accord_kernel::secret::HashError) -> Self {
         Error::Internal(Box::new(e))
+    }
+}
+
+impl From<accord_kernel::Denied> for Error {
+    fn from(e: accord_kernel::Denied) -> Self {
+        Error::Forbidden(e.0)
     }
 }
 

@@ -8,18 +8,21 @@
 //! transactions through [`set_status`] and [`disable_credentials`].
 
 pub mod domain;
-pub mod entities;
+pub(crate) mod entities;
 pub mod error;
 pub mod graphql;
 pub mod jwks;
 pub mod uri;
 
+mod credentials;
 mod repo;
 mod secrets;
 mod service;
 
-pub use domain::{AppKind, AppStatus};
+pub use credentials::{SECRET_DAYS, SECRET_PREFIX};
+pub use domain::{AppKind, AppStatus, CredentialKind};
 pub use error::{Error, Result};
-pub use repo::{AppFilter, AppRecord, app_by_id, apps_by_ids, disable_credentials, list_apps, set_status};
-pub use secrets::{SECRET_DAYS, SECRET_PREFIX};
+pub use repo::{
+    AppFilter, AppRecord, CredentialRecord, app_by_id, apps_by_ids, credentials_of, disable_credentials, list_apps, set_status,
+};
 pub use service::{CLIENT_ID_PREFIX, DEFAULT_SECRET_GRACE_HOURS, Registry};

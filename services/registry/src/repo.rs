@@ -3,16 +3,17 @@
 //! (a data holder with a request sees the app) — and the write helpers take the caller's
 //! transaction, so a cascade such as offboarding stays atomic.
 
-use crate::domain::{AppKind, AppStatus, AuthMethod, NewApp};
+use crate::domain::{AppKind, AppStatus, AuthMethod, CredentialKind, NewApp};
 use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use accord_kernel::Principal;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// An app as other services see it (the table row, parsed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +127,45 @@ impl AppRecord {
     }
 }
 
+/// One credential of an app, as other crates (and tests) see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRecord {
+    /// Its id.
+    pub id: String,
+    /// The app it belongs to.
+    pub app_id: String,
+    /// Client secret or key registration.
+    pub kind: CredentialKind,
+    /// The argon2id hash of a client secret (never the secret); `None` for keys.
+    pub secret_hash: Option<String>,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The credential it replaced.
+    pub rotated_from: Option<String>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<app_credential::Model> for CredentialRecord {
+    type Error = Error;
+
+    fn try_from(m: app_credential::Model) -> Result<Self> {
+        let kind = m.kind.parse().map_err(|_| Error::internal(format!("credential {} has an unreadable kind", m.id)))?;
+        Ok(Self {
+            id: m.id,
+            app_id: m.app_id,
+            kind,
+            secret_hash: m.secret_hash,
+            created_at: m.created_at,
+            expires_at: m.expires_at,
+            rotated_from: m.rotated_from,
+            revoked_at: m.revoked_at,
+        })
+    }
+}
+
 /// Which apps [`list_apps`] returns; every given condition must hold.
 #[derive(Debug, Clone, Default)]
 pub struct AppFilter {
@@ -141,6 +181,7 @@ pub struct AppFilter {
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all, fields(app_id = %id))]
 pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<AppRecord>> {
     app::Entity::find_by_id(id.to_owned()).one(db).await?.map(AppRecord::try_from).transpose()
 }
@@ -149,9 +190,25 @@ pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<App
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all, fields(count = ids.len()))]
 pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, AppRecord>> {
     let rows = app::Entity::find().filter(app::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
     rows.into_iter().map(|m| AppRecord::try_from(m).map(|r| (r.id.clone(), r))).collect()
+}
+
+/// Every credential of an app, live or not, oldest first.
+///
+/// # Errors
+/// On database failure or a corrupt row.
+#[instrument(skip_all, fields(app_id = %app_id))]
+pub async fn credentials_of(db: &impl ConnectionTrait, app_id: &str) -> Result<Vec<CredentialRecord>> {
+    let rows = app_credential::Entity::find()
+        .filter(app_credential::Column::AppId.eq(app_id))
+        .order_by_asc(app_credential::Column::CreatedAt)
+        .order_by_asc(app_credential::Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter().map(CredentialRecord::try_from).collect()
 }
 
 /// A page of apps matching `filter`, oldest first (ordered by id), after `page.after`, with the
@@ -159,6 +216,7 @@ pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<Ha
 ///
 /// # Errors
 /// On database failure or a corrupt row.
+#[instrument(skip_all)]
 pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &PageRequest) -> Result<Page<AppRecord>> {
     let mut q = app::Entity::find();
     if let Some(v) = &filter.vendor_tenant_id {
@@ -170,13 +228,9 @@ pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &Pag
     if let Some(s) = filter.status {
         q = q.filter(app::Column::Status.eq(s.as_str()));
     }
-    let total = q.clone().count(db).await?;
-    if let Some(after) = &page.after {
-        q = q.filter(app::Column::Id.gt(after.clone()));
-    }
-    let rows = q.order_by_asc(app::Column::Id).limit(page.limit + 1).all(db).await?;
-    let rows = rows.into_iter().map(AppRecord::try_from).collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(rows, page.limit, total))
+    let rows = accord_db::page::keyset(db, q, app::Column::Id, accord_db::page::Order::OldestFirst, page).await?;
+    let items = rows.items.into_iter().map(AppRecord::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, has_next: rows.has_next, total: rows.total })
 }
 
 /// Moves an app to `to` if it is in one of `from` — and only along the state machine, whatever
@@ -185,6 +239,7 @@ pub async fn list_apps(db: &impl ConnectionTrait, filter: &AppFilter, page: &Pag
 ///
 /// # Errors
 /// On database failure.
+#[instrument(skip_all, fields(app_id = %app_id, to = %to))]
 pub async fn set_status(
     tx: &impl ConnectionTrait,
     app_id: &str,
@@ -213,6 +268,7 @@ pub async fn set_status(
 ///
 /// # Errors
 /// On database failure.
+#[instrument(skip_all, fields(app_id = %app_id))]
 pub async fn disable_credentials(tx: &impl ConnectionTrait, app_id: &str, now: DateTime<Utc>) -> Result<u64> {
     let res = app_credential::Entity::update_many()
         .col_expr(app_credential::Column::RevokedAt, Expr::value(now))
@@ -234,12 +290,12 @@ pub(crate) fn live(now: DateTime<Utc>) -> Condition {
 pub(crate) async fn live_credentials(
     db: &impl ConnectionTrait,
     app_id: &str,
-    kind: &str,
+    kind: CredentialKind,
     now: DateTime<Utc>,
 ) -> Result<Vec<app_credential::Model>> {
     Ok(app_credential::Entity::find()
         .filter(app_credential::Column::AppId.eq(app_id))
-        .filter(app_credential::Column::Kind.eq(kind))
+        .filter(app_credential::Column::Kind.eq(kind.as_str()))
         .filter(live(now))
         .order_by_desc(app_credential::Column::CreatedAt)
         .order_by_desc(app_credential::Column::Id)
@@ -247,18 +303,11 @@ pub(crate) async fn live_credentials(
         .await?)
 }
 
-/// Locks the caller's own app for the rest of the transaction and reads it. The no-op
-/// `UPDATE` takes PostgreSQL's row lock (SQLite write transactions are already exclusive), so
-/// concurrent changes to one app queue instead of overwriting each other. Another tenant's app
-/// and an unknown id answer the same `NotFound`.
+/// Locks the caller's own app for the rest of the transaction ([`accord_db::lock_row`]) and
+/// reads it, so concurrent changes to one app queue instead of overwriting each other. Another
+/// tenant's app and an unknown id answer the same `NotFound`.
 pub(crate) async fn lock_vendor_app(tx: &impl ConnectionTrait, ctx: &Principal, id: &str) -> Result<AppRecord> {
-    let locked = app::Entity::update_many()
-        .col_expr(app::Column::UpdatedAt, Expr::col(app::Column::UpdatedAt))
-        .filter(app::Column::Id.eq(id))
-        .filter(app::Column::VendorTenantId.eq(ctx.tenant_id.clone()))
-        .exec(tx)
-        .await?;
-    if locked.rows_affected != 1 {
+    if !accord_db::lock_row::<app::Entity>(tx, app::Column::UpdatedAt, app::Column::Id, id).await? {
         return Err(Error::NotFound("app"));
     }
     vendor_app(tx, ctx, id).await
@@ -278,7 +327,7 @@ pub(crate) async fn vendor_app(db: &impl ConnectionTrait, ctx: &Principal, id: &
 pub(crate) async fn insert_credential(
     tx: &impl ConnectionTrait,
     app_id: &str,
-    kind: &str,
+    kind: CredentialKind,
     secret_hash: Option<String>,
     expires_at: Option<DateTime<Utc>>,
     rotated_from: Option<String>,
@@ -288,7 +337,7 @@ pub(crate) async fn insert_credential(
     Ok(app_credential::ActiveModel {
         id: Set(accord_kernel::new_id()),
         app_id: Set(app_id.to_owned()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         secret_hash: Set(secret_hash),
         created_at: Set(now),
         expires_at: Set(expires_at),

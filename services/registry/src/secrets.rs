@@ -3,47 +3,20 @@
 //! one it replaces — so a vendor can roll a secret out without downtime, and a leaked older
 //! secret dies at once.
 
-use crate::domain::{AppStatus, AuthMethod};
-use crate::entities::{CLIENT_SECRET, app, app_credential};
+use crate::credentials::{MAX_PRESENTED_SECRET, NewSecret, SECRET_DAYS, revoke};
+use crate::domain::{AppStatus, AuthMethod, CredentialKind};
+use crate::entities::{app, app_credential};
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, vendor_app};
-use crate::service::{Registry, audit, require, revoke};
+use crate::service::{Registry, audit};
 use accord_db::events::{Event, EventType};
+use accord_kernel::secret::verify_secret;
 use accord_kernel::{Principal, Role};
-use accord_tenants::credentials::{hash_secret, new_token, verify_secret};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
-
-/// Prefix of client secrets (so secret scanners can recognize a leaked one).
-pub const SECRET_PREFIX: &str = "acc_cs_";
-/// How long a client secret lives.
-pub const SECRET_DAYS: i64 = 365;
-/// Longer presented secrets are refused without hashing (bounds the work a caller can ask for).
-const MAX_PRESENTED_SECRET: usize = 256;
-
-/// A fresh secret: the clear text (returned once) and its argon2id hash (stored).
-pub(crate) struct NewSecret {
-    pub(crate) clear: String,
-    pub(crate) hash: String,
-}
-
-impl std::fmt::Debug for NewSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewSecret(<redacted>)")
-    }
-}
-
-impl NewSecret {
-    /// Generates and hashes a secret (off the async runtime).
-    pub(crate) async fn generate() -> Result<Self> {
-        // `new_token` also returns a SHA-256; client secrets are stored with argon2id instead.
-        let (clear, _) = new_token(SECRET_PREFIX);
-        let hash = hash_secret(clear.clone()).await?;
-        Ok(Self { clear, hash })
-    }
-}
+use tracing::instrument;
 
 impl Registry {
     /// Issues a new client secret for one of the caller's apps (shown once). The secret it
@@ -53,6 +26,7 @@ impl Registry {
     /// # Errors
     /// `NotFound` for an unknown id or another organization's app; `Forbidden` without the
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded, public, or uses keys.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %app_id))]
     pub async fn rotate_client_secret(&self, ctx: &Principal, app_id: &str) -> Result<(AppRecord, String)> {
         accord_db::retrying("rotate_client_secret", || self.rotate_client_secret_tx(ctx, app_id)).await
     }
@@ -66,7 +40,7 @@ impl Registry {
         let tx = accord_db::begin(&self.db).await?;
         let record = lock_vendor_app(&tx, ctx, app_id).await?;
         check_rotatable(ctx, &record)?;
-        let live = live_credentials(&tx, &record.id, CLIENT_SECRET, now).await?;
+        let live = live_credentials(&tx, &record.id, CredentialKind::ClientSecret, now).await?;
         let (previous, older) = match live.split_first() {
             Some((p, rest)) => (Some(p), rest),
             None => (None, &[][..]),
@@ -89,7 +63,7 @@ impl Registry {
             // No live secret left (all expired): the chain still points at the last one.
             None => app_credential::Entity::find()
                 .filter(app_credential::Column::AppId.eq(record.id.clone()))
-                .filter(app_credential::Column::Kind.eq(CLIENT_SECRET))
+                .filter(app_credential::Column::Kind.eq(CredentialKind::ClientSecret.as_str()))
                 .order_by_desc(app_credential::Column::CreatedAt)
                 .order_by_desc(app_credential::Column::Id)
                 .one(&tx)
@@ -99,7 +73,7 @@ impl Registry {
         let c = insert_credential(
             &tx,
             &record.id,
-            CLIENT_SECRET,
+            CredentialKind::ClientSecret,
             Some(secret.hash.clone()),
             Some(now + Duration::days(SECRET_DAYS)),
             rotated_from,
@@ -125,6 +99,7 @@ impl Registry {
     ///
     /// # Errors
     /// On database failure or a corrupt row.
+    #[instrument(skip_all, fields(client_id = %client_id))]
     pub async fn verify_client_secret(&self, client_id: &str, secret: &str, now: DateTime<Utc>) -> Result<Option<AppRecord>> {
         if secret.is_empty() || secret.len() > MAX_PRESENTED_SECRET {
             return Ok(None);
@@ -136,7 +111,7 @@ impl Registry {
         if record.status != AppStatus::Active {
             return Ok(None);
         }
-        for c in live_credentials(&self.db, &record.id, CLIENT_SECRET, now).await? {
+        for c in live_credentials(&self.db, &record.id, CredentialKind::ClientSecret, now).await? {
             if let Some(hash) = c.secret_hash
                 && verify_secret(hash, secret.to_owned()).await
             {
@@ -148,7 +123,7 @@ impl Registry {
 }
 
 fn check_rotatable(ctx: &Principal, app: &AppRecord) -> Result<()> {
-    require(ctx, Role::Developer, "rotating a client secret needs the DEVELOPER or ADMIN role")?;
+    ctx.require(Role::Developer, "rotate client secrets")?;
     if app.status == AppStatus::Offboarded {
         return Err(Error::Conflict("the app is offboarded; its credentials are disabled for good".into()));
     }

@@ -1,11 +1,11 @@
 //! The service handle and the app use cases: register, update, suspend and resume. Each change
 //! is one transaction holding the change, its audit event and its outbox event.
 
-use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, NewApp, long_text};
-use crate::entities::{CLIENT_SECRET, JWKS, app};
+use crate::credentials::{NewSecret, SECRET_DAYS, revoke};
+use crate::domain::{AppPatch, AppSpec, AppStatus, AuthMethod, CredentialKind, NewApp};
+use crate::entities::app;
 use crate::error::{Error, Result};
 use crate::repo::{AppRecord, insert_credential, live_credentials, lock_vendor_app, set_status};
-use crate::secrets::{NewSecret, SECRET_DAYS};
 use accord_db::audit::AuditEntry;
 use accord_db::events::{Event, EventType};
 use accord_kernel::error::field_error;
@@ -13,17 +13,15 @@ use accord_kernel::{Principal, Role, SharedClock, TenantKind};
 use base64::Engine as _;
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use tracing::instrument;
 
 /// How long a rotated-out client secret keeps working, by default.
 pub const DEFAULT_SECRET_GRACE_HOURS: i64 = 24;
 /// Prefix of client ids.
 pub const CLIENT_ID_PREFIX: &str = "acc_";
-/// Longest suspension reason.
-pub const MAX_REASON: usize = 1000;
 
 /// Everything the registry needs, passed in explicitly (no globals). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -51,6 +49,7 @@ impl Registry {
     /// # Errors
     /// `Forbidden` unless the caller is a DEVELOPER (or ADMIN) of a developer organization;
     /// `Invalid` naming the field.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
     pub async fn register(&self, ctx: &Principal, input: NewApp) -> Result<(AppRecord, Option<String>)> {
         accord_db::retrying("register", || self.register_tx(ctx, &input)).await
     }
@@ -62,7 +61,7 @@ impl Registry {
                 ctx.tenant_kind
             )));
         }
-        require(ctx, Role::Developer, "registering an app needs the DEVELOPER or ADMIN role")?;
+        ctx.require(Role::Developer, "register apps")?;
         let spec = AppSpec::parse(input).map_err(Error::Invalid)?;
         let method = spec.auth_method();
         let secret = if method == AuthMethod::ClientSecret { Some(NewSecret::generate().await?) } else { None };
@@ -98,7 +97,7 @@ impl Registry {
                 let c = insert_credential(
                     &tx,
                     &record.id,
-                    CLIENT_SECRET,
+                    CredentialKind::ClientSecret,
                     Some(s.hash.clone()),
                     Some(now + Duration::days(SECRET_DAYS)),
                     None,
@@ -108,7 +107,7 @@ impl Registry {
                 json!({ "id": c.id, "kind": c.kind, "expiresAt": c.expires_at })
             }
             (None, AuthMethod::PrivateKeyJwt) => {
-                let c = insert_credential(&tx, &record.id, JWKS, None, None, None, now).await?;
+                let c = insert_credential(&tx, &record.id, CredentialKind::Jwks, None, None, None, now).await?;
                 json!({ "id": c.id, "kind": c.kind, "expiresAt": null })
             }
             (None, _) => Value::Null,
@@ -140,6 +139,7 @@ impl Registry {
     /// `NotFound` for an unknown id or another organization's app; `Forbidden` without the
     /// DEVELOPER or ADMIN role; `Conflict` when the app is offboarded; `Invalid` naming the
     /// field.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn update(&self, ctx: &Principal, id: &str, patch: AppPatch) -> Result<AppRecord> {
         accord_db::retrying("update", || self.update_tx(ctx, id, &patch)).await
     }
@@ -148,7 +148,7 @@ impl Registry {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;
-        require(ctx, Role::Developer, "changing an app needs the DEVELOPER or ADMIN role")?;
+        ctx.require(Role::Developer, "change apps")?;
         if current.status == AppStatus::Offboarded {
             return Err(Error::Conflict("the app is offboarded; an offboarded app can no longer change".into()));
         }
@@ -196,9 +196,10 @@ impl Registry {
         let mut details = json!({ "app": record.summary(), "changes": changes, "before": before, "after": after });
         if changes.iter().any(|c| *c == "jwks" || *c == "jwksUri") {
             // The keys changed: the key credential is replaced, so the history shows when.
-            let previous = live_credentials(&tx, &record.id, JWKS, now).await?;
+            let previous = live_credentials(&tx, &record.id, CredentialKind::Jwks, now).await?;
             revoke(&tx, previous.iter().map(|c| c.id.clone()).collect(), now).await?;
-            let c = insert_credential(&tx, &record.id, JWKS, None, None, previous.first().map(|p| p.id.clone()), now).await?;
+            let c =
+                insert_credential(&tx, &record.id, CredentialKind::Jwks, None, None, previous.first().map(|p| p.id.clone()), now).await?;
             details["credential"] = json!({ "id": c.id, "kind": c.kind, "rotatedFrom": c.rotated_from });
         }
         let event = Event::new(EventType::AppUpdated, json!({ "app": record.summary(), "changes": changes, "reason": null }));
@@ -212,8 +213,9 @@ impl Registry {
     /// # Errors
     /// `NotFound`; `Forbidden` without the ADMIN role; `Invalid` for an empty reason;
     /// `Conflict` unless the app is `ACTIVE`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn suspend(&self, ctx: &Principal, id: &str, reason: &str) -> Result<AppRecord> {
-        let reason = long_text("reason", reason, MAX_REASON).map_err(Error::Invalid)?;
+        let reason = accord_kernel::text::reason("reason", reason).map_err(Error::Invalid)?;
         self.transition(ctx, id, AppStatus::Suspended, Some(&reason)).await
     }
 
@@ -222,6 +224,7 @@ impl Registry {
     /// # Errors
     /// `NotFound`; `Forbidden` without the ADMIN role; `Conflict` unless the app is
     /// `SUSPENDED`.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, app_id = %id))]
     pub async fn resume(&self, ctx: &Principal, id: &str) -> Result<AppRecord> {
         self.transition(ctx, id, AppStatus::Active, None).await
     }
@@ -234,7 +237,7 @@ impl Registry {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let current = lock_vendor_app(&tx, ctx, id).await?;
-        require(ctx, Role::Admin, "suspending or resuming an app needs the ADMIN role")?;
+        ctx.require(Role::Admin, "suspend or resume apps")?;
         let (from, action, verb) = match to {
             AppStatus::Suspended => (AppStatus::Active, EventType::AppSuspended.as_str(), "suspended"),
             _ => (AppStatus::Suspended, "app.resumed", "resumed"),
@@ -272,26 +275,6 @@ pub(crate) async fn audit(
         details,
     };
     accord_db::record_change(tx, now, entry, event).await?;
-    Ok(())
-}
-
-/// `Forbidden` with `message` unless the caller may act as `role`.
-pub(crate) fn require(ctx: &Principal, role: Role, message: &str) -> Result<()> {
-    if ctx.allows(role) { Ok(()) } else { Err(Error::Forbidden(message.to_owned())) }
-}
-
-/// Revokes the given credentials now.
-pub(crate) async fn revoke(tx: &impl ConnectionTrait, ids: Vec<String>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-    use crate::entities::app_credential;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    app_credential::Entity::update_many()
-        .col_expr(app_credential::Column::RevokedAt, Expr::value(now))
-        .filter(app_credential::Column::Id.is_in(ids))
-        .filter(app_credential::Column::RevokedAt.is_null())
-        .exec(tx)
-        .await?;
     Ok(())
 }
 

@@ -1,20 +1,24 @@
 //! Sign-up, operator-created tenants, login and invitations.
 
-use crate::credentials::{INVITATION_PREFIX, hash_secret, new_token, token_hash, verify_secret};
-use crate::domain::{Email, Password, roles, slugify, text};
+use crate::credentials::INVITATION_PREFIX;
+use crate::domain::{Password, TenantStatus, UserStatus, roles, slugify, text};
 use crate::entities::{invitation, tenant, user};
 use crate::error::{Error, Result};
 use crate::invitations::{inviter_still_admin, is_open};
-use crate::service::{NewTenant, Session, TENANT_ACTIVE, Tenants, USER_ACTIVE};
+use crate::records::{InvitationRecord, TenantRecord, UserRecord};
+use crate::service::{NewTenant, Session, Tenants};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::{Throttle, ThrottleKey, ThrottlePolicy};
+use accord_kernel::email::Email;
 use accord_kernel::error::field_error;
+use accord_kernel::secret::{hash_secret, new_token, token_hash, verify_secret};
 use accord_kernel::{Actor, Principal, Role, RoleSet};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use std::time::Duration as StdDuration;
+use tracing::instrument;
 
 /// Failed logins allowed per email (SPEC §2.8) before attempts must wait out a back-off.
 pub const LOGIN_FAILURES_PER_EMAIL: u64 = 10;
@@ -42,6 +46,7 @@ impl Tenants {
     /// # Errors
     /// `Invalid` naming the field (including a kind not open for sign-up); `Conflict` when the
     /// email already has an account.
+    #[instrument(skip_all, fields(kind = %input.kind))]
     pub async fn sign_up(&self, input: NewTenant) -> Result<Session> {
         if !self.signup_kinds.contains(&input.kind) {
             return Err(Error::Invalid(field_error(
@@ -58,7 +63,8 @@ impl Tenants {
     ///
     /// # Errors
     /// As [`Tenants::sign_up`], without the kind restriction.
-    pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+    #[instrument(skip_all, fields(kind = %input.kind, action = action))]
+    pub async fn create_tenant(&self, input: NewTenant, actor: &Actor, action: &str) -> Result<(TenantRecord, UserRecord)> {
         let name = text("organizationName", &input.name, 200).map_err(Error::Invalid)?;
         let admin_name = text("name", &input.admin_name, 200).map_err(Error::Invalid)?;
         let email = Email::parse("email", &input.admin_email).map_err(Error::Invalid)?;
@@ -71,7 +77,7 @@ impl Tenants {
         accord_db::retrying("create_tenant", || self.insert_tenant(&new, actor, action)).await
     }
 
-    async fn insert_tenant(&self, new: &NewOrg<'_>, actor: &Actor, action: &str) -> Result<(tenant::Model, user::Model)> {
+    async fn insert_tenant(&self, new: &NewOrg<'_>, actor: &Actor, action: &str) -> Result<(TenantRecord, UserRecord)> {
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         ensure_email_free(&tx, new.email).await?;
@@ -81,7 +87,7 @@ impl Tenants {
             name: Set(new.name.to_owned()),
             slug: Set(slug),
             kind: Set(new.kind.as_str().to_owned()),
-            status: Set(TENANT_ACTIVE.to_owned()),
+            status: Set(TenantStatus::Active.as_str().to_owned()),
             created_at: Set(now),
         }
         .insert(&tx)
@@ -100,8 +106,9 @@ impl Tenants {
             },
         )
         .await?;
+        let records = (TenantRecord::try_from(t)?, UserRecord::try_from(u)?);
         tx.commit().await?;
-        Ok((t, u))
+        Ok(records)
     }
 
     /// Password login. Wrong password and unknown email answer identically (same message,
@@ -114,6 +121,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `BadCredentials`, `RateLimited`, or `Internal`.
+    #[instrument(skip_all)]
     pub async fn login(&self, email: &str, password: &str, client_ip: Option<&str>) -> Result<Session> {
         let normalized = email.trim().to_lowercase();
         let email_key = format!("login:throttle:email:{}", token_hash(&normalized));
@@ -129,11 +137,11 @@ impl Tenants {
         let hash = found.as_ref().map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let ok = verify_secret(hash, password.to_owned()).await;
         let user = match found {
-            Some(u) if ok && u.status == USER_ACTIVE => u,
+            Some(u) if ok && u.status == UserStatus::Active.as_str() => UserRecord::try_from(u)?,
             _ => return Err(Error::BadCredentials),
         };
-        let t = tenant::Entity::find_by_id(user.tenant_id.clone()).one(&self.db).await?;
-        if t.is_none_or(|t| t.status != TENANT_ACTIVE) {
+        let t = crate::lookup::tenant_by_id(&self.db, &user.tenant_id).await?;
+        if t.is_none_or(|t| !t.is_active()) {
             return Err(Error::BadCredentials);
         }
         self.store.delete(&email_key).await?;
@@ -150,12 +158,13 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `Invalid` naming the field; `Conflict` when the email
     /// already has an account.
-    pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
+    pub async fn invite(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
         accord_db::retrying("invite", || self.invite_tx(ctx, email, wanted)).await
     }
 
-    async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(invitation::Model, String)> {
-        require_admin(ctx)?;
+    async fn invite_tx(&self, ctx: &Principal, email: &str, wanted: &[Role]) -> Result<(InvitationRecord, String)> {
+        ctx.require(Role::Admin, "invite people")?;
         let email = Email::parse("email", email).map_err(Error::Invalid)?;
         let role_set = roles("roles", wanted).map_err(Error::Invalid)?;
         let now = self.clock.now();
@@ -190,7 +199,7 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok((inv, clear))
+        Ok((inv.into(), clear))
     }
 
     /// Accepts an invitation: creates the user with the invited roles and logs them in. An
@@ -200,6 +209,7 @@ impl Tenants {
     /// # Errors
     /// `Invalid` naming the field (including an unknown, used, expired, revoked or void token,
     /// all with the same message); `Conflict` when the email got an account meanwhile.
+    #[instrument(skip_all)]
     pub async fn accept_invitation(&self, token: &str, name: &str, password: &str) -> Result<Session> {
         accord_db::retrying("accept_invitation", || self.accept_invitation_tx(token, name, password)).await
     }
@@ -247,9 +257,10 @@ impl Tenants {
             },
         )
         .await?;
+        let user = UserRecord::try_from(u)?;
         tx.commit().await?;
-        let token = self.sessions.issue(&u.id, &u.tenant_id, u.session_version, now)?;
-        Ok(Session { token, user: u })
+        let token = self.sessions.issue(&user.id, &user.tenant_id, user.session_version, now)?;
+        Ok(Session { token, user })
     }
 }
 
@@ -260,10 +271,6 @@ struct NewOrg<'a> {
     admin_name: &'a str,
     email: &'a Email,
     hash: &'a str,
-}
-
-pub(crate) fn require_admin(ctx: &Principal) -> Result<()> {
-    if ctx.allows(Role::Admin) { Ok(()) } else { Err(Error::Forbidden("only an ADMIN of your organization may do this".into())) }
 }
 
 async fn ensure_email_free(tx: &impl ConnectionTrait, email: &Email) -> Result<()> {
@@ -297,7 +304,7 @@ async fn insert_user(
         name: Set(name.to_owned()),
         password_hash: Set(password_hash),
         roles: Set(roles.to_storage()),
-        status: Set(USER_ACTIVE.to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         session_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),

@@ -1,63 +1,11 @@
-//! Secrets: argon2id password hashing (OWASP parameters: 19 MiB, t=2, p=1), session JWTs
-//! (HS256 with a key derived from the master key; `exp`, `iss`, `aud` required and checked
-//! against the injectable clock), and random prefixed tokens stored only as SHA-256.
+//! Session JWTs (HS256 with a key derived from the master key; `exp`, `iss`, `aud` required and
+//! checked against the injectable clock) and the prefixes of this service's tokens. Hashing and
+//! random tokens are the kernel's ([`accord_kernel::secret`]).
 
 use crate::error::{Error, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
-fn argon2() -> Result<Argon2<'static>> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| Error::Internal(Box::new(std::io::Error::other(e.to_string()))))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
-/// Hashes a password (or client secret) with argon2id, off the async runtime.
-///
-/// # Errors
-/// `Internal` if hashing fails.
-pub async fn hash_secret(clear: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-        argon2()?
-            .hash_password(clear.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| Error::Internal(Box::new(std::io::Error::other(e.to_string()))))
-    })
-    .await
-    .map_err(|e| Error::Internal(Box::new(e)))?
-}
-
-/// Checks a secret against a stored hash, off the async runtime. A malformed hash never matches.
-pub async fn verify_secret(hash: String, clear: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&hash) else { return false };
-        argon2().is_ok_and(|a| a.verify_password(clear.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A random token `<prefix><43 chars of base64url>` (256 bits) and its SHA-256 for storage.
-#[must_use]
-pub fn new_token(prefix: &str) -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let clear = format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let hash = token_hash(&clear);
-    (clear, hash)
-}
-
-/// The stored form of a token: hex SHA-256 (fast to look up, useless if the table leaks).
-#[must_use]
-pub fn token_hash(clear: &str) -> String {
-    hex::encode(Sha256::digest(clear.as_bytes()))
-}
 
 /// Prefix of personal and service API tokens.
 pub const API_TOKEN_PREFIX: &str = "acc_pat_";
@@ -159,6 +107,7 @@ impl SessionKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     fn keys() -> SessionKeys {
         SessionKeys::new(&[7u8; 32], "http://accord.test", Duration::minutes(60)).unwrap()
@@ -189,21 +138,9 @@ mod tests {
         assert!(keys().verify(&tampered, now).is_err());
     }
 
-    #[tokio::test]
-    async fn secrets_hash_with_argon2id_and_verify() {
-        let h = hash_secret("correct horse battery".into()).await.unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify_secret(h.clone(), "correct horse battery".into()).await);
-        assert!(!verify_secret(h, "wrong horse battery".into()).await);
-    }
-
     #[test]
-    fn tokens_are_prefixed_random_and_stored_as_sha256() {
-        let (a, ha) = new_token(API_TOKEN_PREFIX);
-        let (b, _) = new_token(API_TOKEN_PREFIX);
+    fn api_tokens_carry_their_prefix() {
+        let (a, _) = accord_kernel::secret::new_token(API_TOKEN_PREFIX);
         assert!(a.starts_with("acc_pat_") && a.len() == 8 + 43);
-        assert_ne!(a, b);
-        assert_eq!(ha, token_hash(&a));
-        assert_eq!(ha.len(), 64);
     }
 }

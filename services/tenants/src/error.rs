@@ -47,6 +47,18 @@ impl From<accord_db::DbError> for Error {
     }
 }
 
+impl From<accord_kernel::secret::HashError> for Error {
+    fn from(e: accord_kernel::secret::HashError) -> Self {
+        Error::Internal(Box::new(e))
+    }
+}
+
+impl From<accord_kernel::Denied> for Error {
+    fn from(e: accord_kernel::Denied) -> Self {
+        Error::Forbidden(e.0)
+    }
+}
+
 impl Classify for Error {
     fn kind(&self) -> ErrorKind {
         match self {

@@ -2,11 +2,11 @@
 //! mutations, and user and token administration. Resolvers authorize, parse, call one service
 //! function and map the result to a DTO written here — entities never leak into the schema.
 
-use crate::entities::{api_token, invitation, tenant, user};
-use crate::service::{NewTenant, Session, Tenants, kind_of};
+use crate::records::{ApiTokenRecord, InvitationRecord, TenantRecord, UserRecord};
+use crate::service::{NewTenant, Session, Tenants};
 use accord_db::audit::{AuditFilter, entity::event};
 use accord_kernel::gql::{Conn, GqlResultExt, PageRequest, RequestMeta, connection, principal, service};
-use accord_kernel::{Role, RoleSet, TenantKind};
+use accord_kernel::{Role, TenantKind};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, ID, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -26,10 +26,9 @@ pub struct Tenant {
     pub kind: TenantKind,
 }
 
-impl From<tenant::Model> for Tenant {
-    fn from(t: tenant::Model) -> Self {
-        let kind = kind_of(&t);
-        Self { id: t.id.into(), name: t.name, slug: t.slug, kind }
+impl From<TenantRecord> for Tenant {
+    fn from(t: TenantRecord) -> Self {
+        Self { id: t.id.into(), name: t.name, slug: t.slug, kind: t.kind }
     }
 }
 
@@ -51,14 +50,14 @@ pub struct User {
     pub tenant_id: String,
 }
 
-impl From<user::Model> for User {
-    fn from(u: user::Model) -> Self {
+impl From<UserRecord> for User {
+    fn from(u: UserRecord) -> Self {
         Self {
+            active: u.is_active(),
             id: u.id.into(),
             email: u.email,
             name: u.name,
-            roles: RoleSet::from_storage(&u.roles).as_slice().to_vec(),
-            active: u.status == crate::service::USER_ACTIVE,
+            roles: u.roles.as_slice().to_vec(),
             tenant_id: u.tenant_id,
         }
     }
@@ -162,12 +161,12 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<api_token::Model> for ApiToken {
-    fn from(t: api_token::Model) -> Self {
+impl From<ApiTokenRecord> for ApiToken {
+    fn from(t: ApiTokenRecord) -> Self {
         Self {
             id: t.id.into(),
             name: t.name,
-            roles: RoleSet::from_storage(&t.roles).as_slice().to_vec(),
+            roles: t.roles.as_slice().to_vec(),
             expires_at: t.expires_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
@@ -286,7 +285,7 @@ impl TenantsQuery {
         let given = after.is_some();
         let page = PageRequest::parse(first, after).gql(ctx)?;
         let rows = service::<Tenants>(ctx)?.invitations(p, &page).await.gql(ctx)?;
-        Ok(connection(rows.map(|m| Invitation::from_model(m, None)), |i| i.id.to_string(), given))
+        Ok(connection(rows.map(|m| Invitation::from_record(m, None)), |i| i.id.to_string(), given))
     }
 
     /// The audit trail of the caller's organization, newest first (ADMIN, AUDITOR).
@@ -335,14 +334,14 @@ impl TenantsMutation {
     async fn invite_user(&self, ctx: &Context<'_>, email: String, roles: Vec<Role>) -> Result<Invitation> {
         let p = principal(ctx)?;
         let (inv, token) = service::<Tenants>(ctx)?.invite(p, &email, &roles).await.gql(ctx)?;
-        Ok(Invitation::from_model(inv, Some(token)))
+        Ok(Invitation::from_record(inv, Some(token)))
     }
 
     /// Revokes an open invitation of your organization (ADMIN); an accepted or already revoked
     /// one answers CONFLICT.
     async fn revoke_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<Invitation> {
         let p = principal(ctx)?;
-        Ok(Invitation::from_model(service::<Tenants>(ctx)?.revoke_invitation(p, &id).await.gql(ctx)?, None))
+        Ok(Invitation::from_record(service::<Tenants>(ctx)?.revoke_invitation(p, &id).await.gql(ctx)?, None))
     }
 
     /// Joins an organization with an invitation token, and logs you in.
@@ -393,12 +392,12 @@ impl TenantsMutation {
 }
 
 impl Invitation {
-    fn from_model(m: invitation::Model, token: Option<String>) -> Self {
+    fn from_record(m: InvitationRecord, token: Option<String>) -> Self {
         Self {
             id: m.id.into(),
             token,
             email: m.email,
-            roles: RoleSet::from_storage(&m.roles).as_slice().to_vec(),
+            roles: m.roles.as_slice().to_vec(),
             expires_at: m.expires_at,
             created_at: m.created_at,
             revoked_at: m.revoked_at,

@@ -3,17 +3,20 @@
 //! §2.9: an invitation is void once its inviter's authority is gone, without anyone having to
 //! remember to revoke it).
 
-use crate::accounts::require_admin;
+use crate::domain::UserStatus;
 use crate::entities::{invitation, user};
 use crate::error::{Error, Result};
-use crate::service::{Tenants, USER_ACTIVE};
+use crate::records::InvitationRecord;
+use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
-use accord_kernel::Principal;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_db::page::{Order, keyset};
+use accord_kernel::page::{Page, PageRequest};
+use accord_kernel::{Principal, Role};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
+use tracing::instrument;
 
 /// Whether an invitation is still usable on its own terms (its inviter is checked apart).
 pub(crate) fn is_open(inv: &invitation::Model, now: DateTime<Utc>) -> bool {
@@ -30,7 +33,7 @@ fn active_admins(tenant_id: &str) -> SelectStatement {
         .column(user::Column::Id)
         .from(user::Entity)
         .and_where(user::Column::TenantId.eq(tenant_id))
-        .and_where(user::Column::Status.eq(USER_ACTIVE))
+        .and_where(user::Column::Status.eq(UserStatus::Active.as_str()))
         .and_where(user::Column::Roles.like(ADMIN_PATTERN))
         .to_owned()
 }
@@ -43,7 +46,7 @@ pub(crate) async fn inviter_still_admin(conn: &impl ConnectionTrait, inv: &invit
     let n = user::Entity::find()
         .filter(user::Column::Id.eq(inv.invited_by.clone()))
         .filter(user::Column::TenantId.eq(inv.tenant_id.clone()))
-        .filter(user::Column::Status.eq(USER_ACTIVE))
+        .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
         .filter(user::Column::Roles.like(ADMIN_PATTERN))
         .count(conn)
         .await?;
@@ -56,20 +59,17 @@ impl Tenants {
     ///
     /// # Errors
     /// `Forbidden` for non-admins.
-    pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<invitation::Model>> {
-        require_admin(ctx)?;
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
+    pub async fn invitations(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<InvitationRecord>> {
+        ctx.require(Role::Admin, "list invitations")?;
         let now = self.clock.now();
-        let mut q = accord_db::scoped(invitation::Entity::find(), invitation::Column::TenantId, ctx)
+        let q = accord_db::scoped(invitation::Entity::find(), invitation::Column::TenantId, ctx)
             .filter(invitation::Column::AcceptedAt.is_null())
             .filter(invitation::Column::RevokedAt.is_null())
             .filter(invitation::Column::ExpiresAt.gt(now))
             .filter(invitation::Column::InvitedBy.in_subquery(active_admins(&ctx.tenant_id)));
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(invitation::Column::Id.lt(after.clone()));
-        }
-        let rows = q.order_by_desc(invitation::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        let rows = keyset(&self.db, q, invitation::Column::Id, Order::NewestFirst, page).await?;
+        Ok(rows.map(InvitationRecord::from))
     }
 
     /// Revokes an invitation of the caller's organization (ADMIN), so its token no longer
@@ -79,12 +79,13 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for non-admins; `NotFound`; `Conflict` when it was already accepted or
     /// revoked.
-    pub async fn revoke_invitation(&self, ctx: &Principal, id: &str) -> Result<invitation::Model> {
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, invitation_id = %id))]
+    pub async fn revoke_invitation(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
         accord_db::retrying("revoke_invitation", || self.revoke_invitation_tx(ctx, id)).await
     }
 
-    async fn revoke_invitation_tx(&self, ctx: &Principal, id: &str) -> Result<invitation::Model> {
-        require_admin(ctx)?;
+    async fn revoke_invitation_tx(&self, ctx: &Principal, id: &str) -> Result<InvitationRecord> {
+        ctx.require(Role::Admin, "revoke invitations")?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
         let inv = accord_db::scoped(invitation::Entity::find_by_id(id.to_owned()), invitation::Column::TenantId, ctx)
@@ -127,6 +128,6 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok(invitation::Model { revoked_at: Some(now), ..inv })
+        Ok(InvitationRecord { revoked_at: Some(now), ..inv.into() })
     }
 }

@@ -2,13 +2,15 @@
 //! Organizations sign up (the signer becomes the first ADMIN) or are created by operators;
 //! admins invite people and manage roles; people log in for a session JWT or mint API tokens
 //! no wider than their own roles. Every change is audited in its own transaction. Other
-//! services use [`Tenants::authenticate`] (through the gateway) and [`Tenants::tenants_by_ids`].
+//! services use [`Tenants::authenticate`] (through the gateway), [`Tenants::tenants_by_ids`] and
+//! [`lookup`], and get records ([`TenantRecord`], [`UserRecord`], …), never the rows.
 
 pub mod credentials;
 pub mod domain;
-pub mod entities;
+pub(crate) mod entities;
 pub mod error;
 pub mod graphql;
+pub mod records;
 
 mod accounts;
 mod directory;
@@ -17,5 +19,7 @@ pub mod lookup;
 mod service;
 mod tokens;
 
+pub use domain::{TenantStatus, UserStatus};
 pub use error::{Error, Result};
+pub use records::{ApiTokenRecord, InvitationRecord, TenantRecord, UserRecord};
 pub use service::{NewTenant, Session, Tenants};

@@ -1,39 +1,48 @@
 //! Lookups other services make, on the connection they pass: inside their write transaction
 //! when they are writing (so a write never reads through the pool while it holds the write
-//! lock, and reads what its own transaction sees), on the pool otherwise.
+//! lock, and reads what its own transaction sees), on the pool otherwise. Each answers records
+//! ([`TenantRecord`], [`UserRecord`]); a row that does not parse is an error, never a default.
 
 use crate::entities::{tenant, user};
 use crate::error::Result;
+use crate::records::{TenantRecord, UserRecord};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// Tenants by id; unknown ids are absent.
 ///
 /// # Errors
-/// On database failure.
-pub async fn tenants_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, tenant::Model>> {
+/// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(count = ids.len()))]
+pub async fn tenants_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, TenantRecord>> {
     let rows = tenant::Entity::find().filter(tenant::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
-    Ok(rows.into_iter().map(|t| (t.id.clone(), t)).collect())
+    rows.into_iter().map(|m| TenantRecord::try_from(m).map(|t| (t.id.clone(), t))).collect()
 }
 
 /// One tenant, if it exists.
 ///
 /// # Errors
-/// On database failure.
-pub async fn tenant_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<tenant::Model>> {
-    Ok(tenant::Entity::find_by_id(id.to_owned()).one(db).await?)
+/// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(tenant_id = %id))]
+pub async fn tenant_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<TenantRecord>> {
+    tenant::Entity::find_by_id(id.to_owned()).one(db).await?.map(TenantRecord::try_from).transpose()
+}
+
+/// The tenant with this slug, if any.
+///
+/// # Errors
+/// On database failure or a row that does not parse.
+#[instrument(skip_all)]
+pub async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<TenantRecord>> {
+    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.map(TenantRecord::try_from).transpose()
 }
 
 /// One user, if it exists.
 ///
 /// # Errors
-/// On database failure.
-pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(id.to_owned()).one(db).await?)
-}
-
-/// Whether a tenant row is a working organization.
-#[must_use]
-pub fn is_active(t: &tenant::Model) -> bool {
-    t.status == crate::service::TENANT_ACTIVE
+/// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(user_id = %id))]
+pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<UserRecord>> {
+    user::Entity::find_by_id(id.to_owned()).one(db).await?.map(UserRecord::try_from).transpose()
 }

@@ -1,17 +1,21 @@
 //! The service handle and authentication: turning a bearer credential into a [`Principal`].
 
-use crate::credentials::{API_TOKEN_PREFIX, SessionKeys, token_hash};
-use crate::entities::{api_token, revoked_session, tenant, user};
+use crate::credentials::{API_TOKEN_PREFIX, SessionKeys};
+use crate::domain::{TenantStatus, UserStatus};
+use crate::entities::{api_token, revoked_session};
 use crate::error::{Error, Result};
+use crate::records::{TenantRecord, UserRecord};
 use accord_db::audit::{self, AuditEntry};
 use accord_db::store::Store;
 use accord_kernel::principal::SessionRef;
-use accord_kernel::{Actor, Principal, RoleSet, SharedClock, TenantKind};
+use accord_kernel::secret::token_hash;
+use accord_kernel::{Actor, Principal, SharedClock, TenantKind};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TryInsertResult};
 use serde_json::json;
 use std::collections::HashMap;
+use tracing::instrument;
 
 /// Everything the tenants service needs, passed in explicitly (no globals). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -34,7 +38,7 @@ pub struct Session {
     /// The session JWT.
     pub token: String,
     /// The user.
-    pub user: user::Model,
+    pub user: UserRecord,
 }
 
 /// What an operator or a sign-up creates.
@@ -66,6 +70,7 @@ impl Tenants {
     ///
     /// # Errors
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
+    #[instrument(skip_all)]
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
         let now = self.clock.now();
         if bearer.starts_with(API_TOKEN_PREFIX) {
@@ -90,8 +95,8 @@ impl Tenants {
                     .exec(self.db.writer())
                     .await?;
             }
-            let kind = kind_of(&t);
-            let roles = RoleSet::from_storage(&tok.roles).intersect(&RoleSet::from_storage(&owner.roles).implied(kind));
+            let kind = t.kind;
+            let roles = accord_kernel::RoleSet::from_storage(&tok.roles).intersect(&owner.roles.implied(kind));
             return Ok(Principal {
                 tenant_kind: kind,
                 tenant_id: t.id,
@@ -111,10 +116,10 @@ impl Tenants {
             return Err(Error::Unauthenticated);
         }
         Ok(Principal {
-            tenant_kind: kind_of(&t),
+            tenant_kind: t.kind,
             tenant_id: t.id,
             user_id: u.id.clone(),
-            roles: RoleSet::from_storage(&u.roles),
+            roles: u.roles,
             actor: Actor::User { user_id: u.id },
             session: Some(SessionRef { id: claims.jti, expires_at }),
         })
@@ -127,6 +132,7 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for an API token (those end with `revokeApiToken`); `Unauthenticated` when the
     /// session was ended meanwhile (a racing logout).
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %ctx.user_id))]
     pub async fn logout(&self, ctx: &Principal) -> Result<()> {
         accord_db::retrying("logout", || self.logout_tx(ctx)).await
     }
@@ -173,6 +179,7 @@ impl Tenants {
     ///
     /// # Errors
     /// On database failure.
+    #[instrument(skip_all)]
     pub async fn forget_expired_session_ends(&self, now: DateTime<Utc>) -> Result<u64> {
         accord_db::retrying("forget_expired_session_ends", || self.forget_expired_session_ends_tx(now)).await
     }
@@ -184,10 +191,10 @@ impl Tenants {
         Ok(res.rows_affected)
     }
 
-    async fn active_user(&self, user_id: &str) -> Result<(user::Model, tenant::Model)> {
-        let u = user::Entity::find_by_id(user_id.to_owned()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
-        let t = tenant::Entity::find_by_id(u.tenant_id.clone()).one(&self.db).await?.ok_or(Error::Unauthenticated)?;
-        if u.status != USER_ACTIVE || t.status != TENANT_ACTIVE {
+    async fn active_user(&self, user_id: &str) -> Result<(UserRecord, TenantRecord)> {
+        let u = crate::lookup::user_by_id(&self.db, user_id).await?.ok_or(Error::Unauthenticated)?;
+        let t = crate::lookup::tenant_by_id(&self.db, &u.tenant_id).await?.ok_or(Error::Unauthenticated)?;
+        if u.status != UserStatus::Active || t.status != TenantStatus::Active {
             return Err(Error::Unauthenticated);
         }
         Ok((u, t))
@@ -196,20 +203,9 @@ impl Tenants {
     /// Tenants by id (for dataloaders and other services); unknown ids are absent.
     ///
     /// # Errors
-    /// On database failure.
-    pub async fn tenants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, tenant::Model>> {
+    /// On database failure or a row that does not parse.
+    #[instrument(skip_all, fields(count = ids.len()))]
+    pub async fn tenants_by_ids(&self, ids: &[String]) -> Result<HashMap<String, TenantRecord>> {
         crate::lookup::tenants_by_ids(&self.db, ids).await
     }
-}
-
-/// Status of a working user.
-pub(crate) const USER_ACTIVE: &str = "ACTIVE";
-/// Status of a deactivated user.
-pub(crate) const USER_DISABLED: &str = "DISABLED";
-/// Status of a working tenant.
-pub(crate) const TENANT_ACTIVE: &str = "ACTIVE";
-
-/// The kind column as an enum (rows are only ever written from the enum).
-pub(crate) fn kind_of(t: &tenant::Model) -> TenantKind {
-    t.kind.parse().unwrap_or(TenantKind::Developer)
 }

@@ -3,20 +3,23 @@
 //! kind, so an ADMIN can mint an AUDITOR-only token for a SIEM). A token minted by a token never
 //! outlives or out-ranks its parent, and ends when its parent is revoked.
 
-use crate::accounts::require_admin;
-use crate::credentials::{API_TOKEN_PREFIX, new_token};
+use crate::credentials::API_TOKEN_PREFIX;
 use crate::domain::text;
 use crate::entities::api_token;
 use crate::error::{Error, Result};
+use crate::records::ApiTokenRecord;
 use crate::service::Tenants;
 use accord_db::audit::{self, AuditEntry};
+use accord_db::page::{Order, keyset};
 use accord_kernel::error::field_error;
-use accord_kernel::gql::{Page, PageRequest};
+use accord_kernel::page::{Page, PageRequest};
+use accord_kernel::secret::new_token;
 use accord_kernel::{Actor, Principal, Role};
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tracing::instrument;
 
 /// The longest an API token may live.
 pub const MAX_TOKEN_DAYS: i32 = 365;
@@ -31,13 +34,14 @@ impl Tenants {
     ///
     /// # Errors
     /// `Invalid` naming the field; `Unauthenticated` when the parent token was revoked meanwhile.
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, user_id = %ctx.user_id))]
     pub async fn create_api_token(
         &self,
         ctx: &Principal,
         name: &str,
         expires_in_days: i32,
         wanted: Option<&[Role]>,
-    ) -> Result<(api_token::Model, String)> {
+    ) -> Result<(ApiTokenRecord, String)> {
         accord_db::retrying("create_api_token", || self.create_api_token_tx(ctx, name, expires_in_days, wanted)).await
     }
 
@@ -47,7 +51,7 @@ impl Tenants {
         name: &str,
         expires_in_days: i32,
         wanted: Option<&[Role]>,
-    ) -> Result<(api_token::Model, String)> {
+    ) -> Result<(ApiTokenRecord, String)> {
         let name = text("name", name, 100).map_err(Error::Invalid)?;
         if !(1..=MAX_TOKEN_DAYS).contains(&expires_in_days) {
             return Err(Error::Invalid(field_error("expiresInDays", format!("must be between 1 and {MAX_TOKEN_DAYS}"))));
@@ -114,7 +118,7 @@ impl Tenants {
         )
         .await?;
         tx.commit().await?;
-        Ok((tok, clear))
+        Ok((tok.into(), clear))
     }
 
     /// Revokes a token, and with it every token minted by it (and by those, and so on): a
@@ -124,15 +128,16 @@ impl Tenants {
     ///
     /// # Errors
     /// `NotFound`; `Conflict` when already revoked.
-    pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id, api_token_id = %id))]
+    pub async fn revoke_api_token(&self, ctx: &Principal, id: &str) -> Result<ApiTokenRecord> {
         accord_db::retrying("revoke_api_token", || self.revoke_api_token_tx(ctx, id)).await
     }
 
-    async fn revoke_api_token_tx(&self, ctx: &Principal, id: &str) -> Result<api_token::Model> {
+    async fn revoke_api_token_tx(&self, ctx: &Principal, id: &str) -> Result<ApiTokenRecord> {
         let tok = accord_db::scoped(api_token::Entity::find_by_id(id.to_owned()), api_token::Column::TenantId, ctx)
             .one(&self.db)
             .await?
-            .filter(|t| t.user_id == ctx.user_id || require_admin(ctx).is_ok())
+            .filter(|t| t.user_id == ctx.user_id || ctx.allows(Role::Admin))
             .ok_or(Error::NotFound("api token"))?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
@@ -196,23 +201,20 @@ impl Tenants {
             parents = next;
         }
         tx.commit().await?;
-        Ok(api_token::Model { revoked_at: Some(now), ..tok })
+        Ok(ApiTokenRecord { revoked_at: Some(now), ..tok.into() })
     }
 
     /// The caller's own tokens (an ADMIN sees the whole organization's), newest first.
     ///
     /// # Errors
     /// On database failure.
-    pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<api_token::Model>> {
+    #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
+    pub async fn api_tokens(&self, ctx: &Principal, page: &PageRequest) -> Result<Page<ApiTokenRecord>> {
         let mut q = accord_db::scoped(api_token::Entity::find(), api_token::Column::TenantId, ctx);
-        if require_admin(ctx).is_err() {
+        if !ctx.allows(Role::Admin) {
             q = q.filter(api_token::Column::UserId.eq(ctx.user_id.clone()));
         }
-        let total = q.clone().count(&self.db).await?;
-        if let Some(after) = &page.after {
-            q = q.filter(api_token::Column::Id.lt(after.clone()));
-        }
-        let rows = q.order_by_desc(api_token::Column::Id).limit(page.limit + 1).all(&self.db).await?;
-        Ok(Page::from_rows(rows, page.limit, total))
+        let rows = keyset(&self.db, q, api_token::Column::Id, Order::NewestFirst, page).await?;
+        Ok(rows.map(ApiTokenRecord::from))
     }
 }

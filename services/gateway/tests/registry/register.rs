@@ -1,8 +1,7 @@
 use crate::support::*;
 use accord_gateway::testing::{error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
-use accord_registry::entities::{app as app_entity, app_credential};
-use sea_orm::EntityTrait;
+use accord_registry::CredentialKind;
 use serde_json::json;
 
 #[tokio::test]
@@ -18,9 +17,9 @@ async fn a_confidential_app_gets_a_secret_shown_once_and_stored_only_as_argon2id
     assert_eq!(registered["technicalOwnerEmail"], json!("ops@sepsis.example.com"), "emails are normalized");
     assert_eq!(registered["launchUrl"], json!("https://sepsis.example.com/launch"));
 
-    let creds = app_credential::Entity::find().all(app.db()).await.unwrap();
+    let creds = accord_registry::credentials_of(app.db(), &id(&registered)).await.unwrap();
     assert_eq!(creds.len(), 1);
-    assert_eq!(creds[0].kind, "CLIENT_SECRET");
+    assert_eq!(creds[0].kind, CredentialKind::ClientSecret);
     let hash = creds[0].secret_hash.clone().unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     let expires = creds[0].expires_at.unwrap();
@@ -30,7 +29,7 @@ async fn a_confidential_app_gets_a_secret_shown_once_and_stored_only_as_argon2id
     // trail or the outbox.
     let everything = format!(
         "{:?}{:?}{:?}{:?}",
-        app_entity::Entity::find().all(app.db()).await.unwrap(),
+        accord_registry::app_by_id(app.db(), &id(&registered)).await.unwrap(),
         creds,
         accord_db::audit::for_target(app.db(), &id(&registered)).await.unwrap(),
         accord_db::outbox::of_type(app.db(), "app.registered").await.unwrap(),
@@ -70,9 +69,10 @@ async fn a_backend_service_with_keys_gets_a_key_credential_and_no_secret() {
     assert_eq!(secret, None);
     assert_eq!(url_app["jwksUri"], json!("https://claims.example.com/.well-known/jwks.json"));
 
-    let creds = app_credential::Entity::find().all(app.db()).await.unwrap();
+    let mut creds = accord_registry::credentials_of(app.db(), &id(&inline)).await.unwrap();
+    creds.extend(accord_registry::credentials_of(app.db(), &id(&url_app)).await.unwrap());
     assert_eq!(creds.len(), 2);
-    assert!(creds.iter().all(|c| c.kind == "JWKS" && c.secret_hash.is_none() && c.revoked_at.is_none()));
+    assert!(creds.iter().all(|c| c.kind == CredentialKind::Jwks && c.secret_hash.is_none() && c.revoked_at.is_none()));
     let stored = accord_registry::app_by_id(app.db(), &id(&inline)).await.unwrap().unwrap();
     assert_eq!(serde_json::from_str::<serde_json::Value>(stored.jwks.as_deref().unwrap()).unwrap(), jwks("k1"));
 }

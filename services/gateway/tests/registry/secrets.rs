@@ -1,10 +1,8 @@
 use crate::support::*;
 use accord_gateway::testing::{TestApp, error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
-use accord_registry::AppStatus;
-use accord_registry::entities::app_credential;
+use accord_registry::{AppStatus, CredentialKind, CredentialRecord};
 use chrono::Duration;
-use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 
 async fn rotate(app: &TestApp, token: &str, app_id: &str) -> String {
@@ -17,14 +15,16 @@ async fn works(app: &TestApp, a: &Value, secret: &str) -> bool {
     app.state.registry.verify_client_secret(client_id, secret, app.clock.now()).await.unwrap().is_some()
 }
 
-async fn live_secrets(app: &TestApp) -> usize {
+async fn credentials(app: &TestApp, a: &Value) -> Vec<CredentialRecord> {
+    accord_registry::credentials_of(app.db(), &id(a)).await.unwrap()
+}
+
+async fn live_secrets(app: &TestApp, a: &Value) -> usize {
     let now = app.clock.now();
-    app_credential::Entity::find()
-        .all(app.db())
+    credentials(app, a)
         .await
-        .unwrap()
         .into_iter()
-        .filter(|c| c.kind == "CLIENT_SECRET" && c.revoked_at.is_none() && c.expires_at.is_none_or(|e| e > now))
+        .filter(|c| c.kind == CredentialKind::ClientSecret && c.revoked_at.is_none() && c.expires_at.is_none_or(|e| e > now))
         .count()
 }
 
@@ -36,7 +36,7 @@ async fn the_previous_secret_works_for_the_grace_period_then_only_the_new_one() 
     let first = first.unwrap();
     let second = rotate(&app, &acme.token, &id(&a)).await;
     assert!(second.starts_with("acc_cs_") && second != first);
-    assert_eq!(live_secrets(&app).await, 2);
+    assert_eq!(live_secrets(&app, &a).await, 2);
     assert!(works(&app, &a, &first).await && works(&app, &a, &second).await);
 
     app.clock.advance(Duration::hours(23));
@@ -44,7 +44,7 @@ async fn the_previous_secret_works_for_the_grace_period_then_only_the_new_one() 
     app.clock.advance(Duration::hours(1) + Duration::seconds(1));
     assert!(!works(&app, &a, &first).await, "the grace period is over");
     assert!(works(&app, &a, &second).await);
-    assert_eq!(live_secrets(&app).await, 1);
+    assert_eq!(live_secrets(&app, &a).await, 1);
 }
 
 #[tokio::test]
@@ -56,11 +56,11 @@ async fn a_third_rotation_revokes_the_oldest_secret_at_once_so_never_more_than_t
     let first = first.unwrap();
     let second = rotate(&app, &developer, &id(&a)).await;
     let third = rotate(&app, &developer, &id(&a)).await;
-    assert_eq!(live_secrets(&app).await, 2);
+    assert_eq!(live_secrets(&app, &a).await, 2);
     assert!(!works(&app, &a, &first).await, "the oldest secret is revoked immediately");
     assert!(works(&app, &a, &second).await && works(&app, &a, &third).await);
 
-    let creds = app_credential::Entity::find().order_by_asc(app_credential::Column::CreatedAt).all(app.db()).await.unwrap();
+    let creds = credentials(&app, &a).await;
     assert_eq!(creds.len(), 3);
     assert_eq!(creds[0].revoked_at, Some(app.clock.now()));
     assert_eq!(creds[1].rotated_from.as_deref(), Some(creds[0].id.as_str()));
@@ -92,7 +92,7 @@ async fn a_secret_stops_working_when_it_expires_or_its_app_is_not_active() {
     // Rotating after every secret expired still chains to the last one.
     let (_, fresh) = app.state.registry.rotate_client_secret(&admin, &id(&a)).await.unwrap();
     assert!(works(&app, &a, &fresh).await);
-    let creds = app_credential::Entity::find().order_by_asc(app_credential::Column::CreatedAt).all(app.db()).await.unwrap();
+    let creds = credentials(&app, &a).await;
     assert_eq!(creds[1].rotated_from.as_deref(), Some(creds[0].id.as_str()));
 }
 

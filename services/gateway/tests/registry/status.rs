@@ -4,7 +4,7 @@ use accord_kernel::Clock as _;
 use accord_kernel::gql::PageRequest;
 use accord_registry::{AppFilter, AppStatus};
 use sea_orm::ExprTrait as _;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Alias, Query};
 use serde_json::json;
 
 #[tokio::test]
@@ -87,9 +87,21 @@ async fn only_an_admin_suspends_and_a_reason_is_required() {
 }
 
 #[tokio::test]
+async fn a_suspension_reason_follows_the_one_reason_rule_of_two_thousand_characters() {
+    let app = spawn_app().await;
+    let acme = vendor(&app, "Acme").await;
+    let (a, _) = register(&app, &acme.token, provider_app()).await;
+    let before = written(&app).await;
+    let r = app.gql(Some(&acme.token), SUSPEND, json!({ "id": id(&a), "r": "r".repeat(2001) })).await;
+    assert_eq!(error_code(&r), Some("BAD_USER_INPUT"), "{r}");
+    assert_eq!(error_message(&r), "reason: must be at most 2000 characters");
+    assert_eq!(written(&app).await, before);
+    let r = app.gql(Some(&acme.token), SUSPEND, json!({ "id": id(&a), "r": "r".repeat(2000) })).await;
+    assert_eq!(r["data"]["suspendApp"]["status"], json!("SUSPENDED"), "{r}");
+}
+
+#[tokio::test]
 async fn list_apps_filters_by_vendor_status_and_subquery_and_pages_by_id() {
-    use accord_registry::entities::app as app_entity;
-    use sea_orm::EntityName;
     let app = spawn_app().await;
     let acme = vendor(&app, "Acme").await;
     let rival = vendor(&app, "Rival").await;
@@ -113,9 +125,9 @@ async fn list_apps_filters_by_vendor_status_and_subquery_and_pages_by_id() {
     assert_eq!((s.total, s.items[0].id.clone()), (1, mine[1].clone()));
 
     let sub = Query::select()
-        .column(app_entity::Column::Id)
-        .from(app_entity::Entity.table_ref())
-        .and_where(sea_orm::sea_query::Expr::col(app_entity::Column::Id).is_in([theirs.clone(), mine[0].clone()]))
+        .column(Alias::new("id"))
+        .from(Alias::new("apps"))
+        .and_where(sea_orm::sea_query::Expr::col(Alias::new("id")).is_in([theirs.clone(), mine[0].clone()]))
         .to_owned();
     let by_sub = AppFilter { ids_in: Some(sub), ..AppFilter::default() };
     let found = accord_registry::list_apps(app.db(), &by_sub, &page(10, None)).await.unwrap();

@@ -2,8 +2,6 @@ use crate::support::*;
 use accord_gateway::testing::{error_code, error_message, spawn_app};
 use accord_kernel::Clock as _;
 use accord_registry::AppStatus;
-use accord_registry::entities::app_credential;
-use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 
 #[tokio::test]
@@ -134,7 +132,7 @@ async fn replacing_a_backend_services_keys_records_a_new_key_credential() {
         )
         .await;
     assert_eq!(r["data"]["updateApp"]["jwksUri"], json!("https://claims.example.com/jwks.json"), "{r}");
-    let creds = app_credential::Entity::find().order_by_asc(app_credential::Column::Id).all(app.db()).await.unwrap();
+    let creds = accord_registry::credentials_of(app.db(), &id(&backend)).await.unwrap();
     assert_eq!(creds.len(), 2);
     assert_eq!(creds[0].revoked_at, Some(app.clock.now()), "the old key registration is revoked");
     assert_eq!((creds[1].revoked_at, creds[1].rotated_from.as_deref()), (None, Some(creds[0].id.as_str())));
