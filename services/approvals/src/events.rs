@@ -41,13 +41,7 @@ impl RequestRecord {
     /// The `data` of an `access_request.*` event.
     #[must_use]
     pub fn event_data(&self, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
-        json!({
-            "accessRequest": self.event_ref(),
-            "app": app.map_or_else(|| json!({ "id": self.app_id }), AppRecord::summary),
-            "dataHolder": { "id": self.holder_tenant_id },
-            "vendor": { "id": self.vendor_tenant_id },
-            "reason": reason,
-        })
+        between_parties(("accessRequest", self.event_ref()), (&self.app_id, app), (&self.holder_tenant_id, &self.vendor_tenant_id), reason)
     }
 }
 
@@ -68,14 +62,26 @@ impl GrantRecord {
     /// The `data` of a `grant.*` event.
     #[must_use]
     pub fn event_data(&self, app: Option<&AppRecord>, reason: Option<&str>) -> Value {
-        json!({
-            "grant": self.event_ref(),
-            "app": app.map_or_else(|| json!({ "id": self.app_id }), AppRecord::summary),
-            "dataHolder": { "id": self.holder_tenant_id },
-            "vendor": { "id": self.vendor_tenant_id },
-            "reason": reason,
-        })
+        between_parties(("grant", self.event_ref()), (&self.app_id, app), (&self.holder_tenant_id, &self.vendor_tenant_id), reason)
     }
+}
+
+/// The one shape of the `data` of an event about something between a data holder and a vendor
+/// for one app: the object under its name, the app (its summary when at hand, else its id), both
+/// parties and the reason.
+fn between_parties(
+    (key, object): (&str, Value),
+    (app_id, app): (&str, Option<&AppRecord>),
+    (holder, vendor): (&str, &str),
+    reason: Option<&str>,
+) -> Value {
+    json!({
+        key: object,
+        "app": app.map_or_else(|| json!({ "id": app_id }), AppRecord::summary),
+        "dataHolder": { "id": holder },
+        "vendor": { "id": vendor },
+        "reason": reason,
+    })
 }
 
 impl PartnershipRecord {

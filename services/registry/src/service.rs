@@ -72,22 +72,12 @@ impl Registry {
         let model = app::ActiveModel {
             id: Set(accord_kernel::new_id()),
             vendor_tenant_id: Set(ctx.tenant_id.clone()),
-            name: Set(spec.name.clone()),
-            description: Set(spec.description.clone()),
             kind: Set(spec.kind.as_str().to_owned()),
-            public: Set(spec.public),
             client_id: Set(client_id),
-            redirect_uris: Set(spec.redirect_uris_json()),
-            launch_url: Set(spec.launch_url.as_ref().map(|u| u.as_str().to_owned())),
-            jwks_uri: Set(spec.jwks_uri().map(str::to_owned)),
-            jwks: Set(spec.jwks().map(str::to_owned)),
-            purpose: Set(spec.purpose.clone()),
-            business_owner_email: Set(spec.business_owner.as_str().to_owned()),
-            technical_owner_email: Set(spec.technical_owner.as_str().to_owned()),
             status: Set(AppStatus::Active.as_str().to_owned()),
             status_reason: Set(None),
             created_at: Set(now),
-            updated_at: Set(now),
+            ..described(&spec, now)
         }
         .insert(&tx)
         .await?;
@@ -175,23 +165,8 @@ impl Registry {
         if changes.is_empty() {
             return Ok(current);
         }
-        let updated = app::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(current.id.clone()),
-            name: Set(spec.name.clone()),
-            description: Set(spec.description.clone()),
-            public: Set(spec.public),
-            redirect_uris: Set(spec.redirect_uris_json()),
-            launch_url: Set(spec.launch_url.as_ref().map(|u| u.as_str().to_owned())),
-            jwks_uri: Set(spec.jwks_uri().map(str::to_owned)),
-            jwks: Set(spec.jwks().map(str::to_owned)),
-            purpose: Set(spec.purpose.clone()),
-            business_owner_email: Set(spec.business_owner.as_str().to_owned()),
-            technical_owner_email: Set(spec.technical_owner.as_str().to_owned()),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(&tx)
-        .await?;
+        let updated =
+            app::ActiveModel { id: sea_orm::ActiveValue::Unchanged(current.id.clone()), ..described(&spec, now) }.update(&tx).await?;
         let record = AppRecord::try_from(updated)?;
         let mut details = json!({ "app": record.summary(), "changes": changes, "before": before, "after": after });
         if changes.iter().any(|c| *c == "jwks" || *c == "jwksUri") {
@@ -297,6 +272,24 @@ fn fingerprint(jwks: &str) -> String {
 }
 
 /// The fields (GraphQL names) that differ, with their values before and after.
+/// The columns an app's validated description sets, on registration and on every update.
+fn described(spec: &AppSpec, now: chrono::DateTime<chrono::Utc>) -> app::ActiveModel {
+    app::ActiveModel {
+        name: Set(spec.name.clone()),
+        description: Set(spec.description.clone()),
+        public: Set(spec.public),
+        redirect_uris: Set(spec.redirect_uris_json()),
+        launch_url: Set(spec.launch_url.as_ref().map(|u| u.as_str().to_owned())),
+        jwks_uri: Set(spec.jwks_uri().map(str::to_owned)),
+        jwks: Set(spec.jwks().map(str::to_owned)),
+        purpose: Set(spec.purpose.clone()),
+        business_owner_email: Set(spec.business_owner.as_str().to_owned()),
+        technical_owner_email: Set(spec.technical_owner.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 fn diff(current: &AppRecord, spec: &AppSpec) -> (Vec<&'static str>, Value, Value) {
     let new_uris: Vec<String> = spec.redirect_uris.iter().map(|u| u.as_str().to_owned()).collect();
     let pairs: [(&'static str, Value, Value); 10] = [

@@ -15,9 +15,9 @@ use accord_kernel::error::field_error;
 use accord_kernel::page::{Page, PageRequest};
 use accord_kernel::secret::new_token;
 use accord_kernel::{Actor, Principal, Role};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use tracing::instrument;
 
@@ -141,28 +141,9 @@ impl Tenants {
             .ok_or(Error::NotFound("api token"))?;
         let now = self.clock.now();
         let tx = accord_db::begin(&self.db).await?;
-        let res = api_token::Entity::update_many()
-            .col_expr(api_token::Column::RevokedAt, Expr::value(now))
-            .filter(api_token::Column::Id.eq(tok.id.clone()))
-            .filter(api_token::Column::RevokedAt.is_null())
-            .exec(&tx)
-            .await?;
-        if res.rows_affected != 1 {
+        if !revoke_one(&tx, ctx, &tok, now).await? {
             return Err(Error::Conflict("the api token is already revoked".into()));
         }
-        audit::record(
-            &tx,
-            now,
-            AuditEntry {
-                actor: &ctx.actor,
-                action: "api_token.revoked",
-                target_type: "api_token",
-                target_id: &tok.id,
-                tenant_ids: vec![ctx.tenant_id.clone()],
-                details: json!({ "name": tok.name, "ownerId": tok.user_id }),
-            },
-        )
-        .await?;
         // Parent before child, level by level: the same order every revocation locks in.
         let mut parents = vec![tok.id.clone()];
         while !parents.is_empty() {
@@ -174,28 +155,9 @@ impl Tenants {
                 .await?;
             let mut next = Vec::with_capacity(children.len());
             for child in children {
-                let res = api_token::Entity::update_many()
-                    .col_expr(api_token::Column::RevokedAt, Expr::value(now))
-                    .filter(api_token::Column::Id.eq(child.id.clone()))
-                    .filter(api_token::Column::RevokedAt.is_null())
-                    .exec(&tx)
-                    .await?;
-                if res.rows_affected != 1 {
+                if !revoke_one(&tx, ctx, &child, now).await? {
                     continue;
                 }
-                audit::record(
-                    &tx,
-                    now,
-                    AuditEntry {
-                        actor: &ctx.actor,
-                        action: "api_token.revoked",
-                        target_type: "api_token",
-                        target_id: &child.id,
-                        tenant_ids: vec![ctx.tenant_id.clone()],
-                        details: json!({ "name": child.name, "ownerId": child.user_id, "parentTokenId": child.parent_token_id }),
-                    },
-                )
-                .await?;
                 next.push(child.id);
             }
             parents = next;
@@ -217,4 +179,32 @@ impl Tenants {
         let rows = keyset(&self.db, q, api_token::Column::Id, Order::NewestFirst, page).await?;
         Ok(rows.map(ApiTokenRecord::from))
     }
+}
+
+/// Revokes one live token (conditional: once) and audits it, naming its parent when it has
+/// one. Returns whether this call revoked it.
+async fn revoke_one(tx: &impl ConnectionTrait, ctx: &Principal, tok: &api_token::Model, now: DateTime<Utc>) -> Result<bool> {
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(tok.id.clone()))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    audit::record(
+        tx,
+        now,
+        AuditEntry {
+            actor: &ctx.actor,
+            action: "api_token.revoked",
+            target_type: "api_token",
+            target_id: &tok.id,
+            tenant_ids: vec![ctx.tenant_id.clone()],
+            details: json!({ "name": tok.name, "ownerId": tok.user_id, "parentTokenId": tok.parent_token_id }),
+        },
+    )
+    .await?;
+    Ok(true)
 }
