@@ -6,7 +6,7 @@ use crate::entities::{tenant, user};
 use crate::error::{Error, Result};
 use crate::records::{TenantRecord, UserRecord};
 use crate::service::Tenants;
-use accord_db::audit::{self, AuditEntry, AuditFilter, entity::event};
+use accord_db::audit::{self, AuditEntry, AuditFilter, AuditRecord};
 use accord_db::page::{Order, keyset};
 use accord_kernel::error::field_error;
 use accord_kernel::page::{Page, PageRequest};
@@ -152,7 +152,7 @@ impl Tenants {
     /// # Errors
     /// `Forbidden` for other roles.
     #[instrument(skip_all, fields(tenant_id = %ctx.tenant_id))]
-    pub async fn audit_events(&self, ctx: &Principal, filter: &AuditFilter, page: &PageRequest) -> Result<Page<event::Model>> {
+    pub async fn audit_events(&self, ctx: &Principal, filter: &AuditFilter, page: &PageRequest) -> Result<Page<AuditRecord>> {
         ctx.require(Role::Auditor, "read the audit trail")?;
         Ok(audit::list_for_tenant(&self.db, &ctx.tenant_id, filter, page).await?)
     }

@@ -4,7 +4,7 @@
 
 use crate::records::{ApiTokenRecord, InvitationRecord, TenantRecord, UserRecord};
 use crate::service::{NewTenant, Session, Tenants};
-use accord_db::audit::{AuditFilter, entity::event};
+use accord_db::audit::{AuditFilter, AuditRecord};
 use accord_kernel::gql::{Conn, GqlResultExt, PageRequest, RequestMeta, connection, principal, service};
 use accord_kernel::{Role, TenantKind};
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -203,8 +203,8 @@ pub struct AuditEvent {
     pub details: Option<Json<serde_json::Value>>,
 }
 
-impl From<event::Model> for AuditEvent {
-    fn from(e: event::Model) -> Self {
+impl From<AuditRecord> for AuditEvent {
+    fn from(e: AuditRecord) -> Self {
         Self {
             id: e.id.into(),
             at: e.at,
@@ -212,7 +212,7 @@ impl From<event::Model> for AuditEvent {
             actor: e.actor,
             target_type: e.target_type,
             target_id: e.target_id.into(),
-            details: serde_json::from_str(&e.details).ok().map(Json),
+            details: Some(Json(e.details)),
         }
     }
 }

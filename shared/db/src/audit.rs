@@ -13,7 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The audit tables.
-pub mod entity {
+pub(crate) mod entity {
     /// One audit event.
     pub mod event {
         use sea_orm::entity::prelude::*;
@@ -79,6 +79,50 @@ pub mod entity {
 }
 
 use entity::{chain, event, event_tenant};
+
+/// An audit event as other crates read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// Its id.
+    pub id: String,
+    /// Its place in the chain.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (`user:<id>`, `api_token:<id>`, `app:<clientId>`, `system`).
+    pub actor: String,
+    /// What was done.
+    pub action: String,
+    /// The kind of thing acted on.
+    pub target_type: String,
+    /// Its id.
+    pub target_id: String,
+    /// The tenants it concerns.
+    pub tenant_ids: Vec<String>,
+    /// Anything else recorded.
+    pub details: Value,
+}
+
+impl TryFrom<event::Model> for AuditRecord {
+    type Error = DbErr;
+
+    /// Refuses a row whose details are not JSON (they are written only as JSON).
+    fn try_from(m: event::Model) -> Result<Self, DbErr> {
+        let details = serde_json::from_str(&m.details).map_err(|e| DbErr::Json(format!("audit event {}: details: {e}", m.id)))?;
+        let tenant_ids = m.tenant_ids.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect();
+        Ok(Self {
+            id: m.id,
+            seq: m.seq,
+            at: m.at,
+            actor: m.actor,
+            action: m.action,
+            target_type: m.target_type,
+            target_id: m.target_id,
+            tenant_ids,
+            details,
+        })
+    }
+}
 
 /// The hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -226,7 +270,7 @@ pub async fn list_for_tenant(
     tenant_id: &str,
     filter: &AuditFilter,
     page: &PageRequest,
-) -> Result<Page<event::Model>, DbErr> {
+) -> Result<Page<AuditRecord>, DbErr> {
     let ids = event_tenant::Entity::find()
         .select_only()
         .column(event_tenant::Column::EventId)
@@ -239,13 +283,16 @@ pub async fn list_for_tenant(
     if let Some(t) = &filter.target_id {
         q = q.filter(event::Column::TargetId.eq(t.clone()));
     }
-    crate::page::keyset(db, q, event::Column::Id, crate::page::Order::NewestFirst, page).await
+    let page = crate::page::keyset(db, q, event::Column::Id, crate::page::Order::NewestFirst, page).await?;
+    let (items, has_next, total) = (page.items, page.has_next, page.total);
+    Ok(Page { items: items.into_iter().map(AuditRecord::try_from).collect::<Result<_, _>>()?, has_next, total })
 }
 
 /// Events about a target, oldest first (tests and operators).
 ///
 /// # Errors
 /// On database failure.
-pub async fn for_target(db: &impl ConnectionTrait, target_id: &str) -> Result<Vec<event::Model>, DbErr> {
-    event::Entity::find().filter(event::Column::TargetId.eq(target_id)).order_by_asc(event::Column::Seq).all(db).await
+pub async fn for_target(db: &impl ConnectionTrait, target_id: &str) -> Result<Vec<AuditRecord>, DbErr> {
+    let rows = event::Entity::find().filter(event::Column::TargetId.eq(target_id)).order_by_asc(event::Column::Seq).all(db).await?;
+    rows.into_iter().map(AuditRecord::try_from).collect()
 }

@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use serde_json::{Value, json};
 
 /// The outbox table.
-pub mod entity {
+pub(crate) mod entity {
     use sea_orm::entity::prelude::*;
 
     /// One event waiting for (or past) dispatch.

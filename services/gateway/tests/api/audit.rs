@@ -46,7 +46,7 @@ async fn every_change_writes_exactly_one_audit_event_naming_actor_and_target() {
     let events = accord_db::audit::for_target(app.db(), &tok_id).await.unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["api_token.created", "api_token.revoked"]);
-    assert!(events.iter().all(|e| e.actor == format!("user:{}", user["id"].as_str().unwrap()) && e.tenant_ids == tenant_id));
+    assert!(events.iter().all(|e| e.actor == format!("user:{}", user["id"].as_str().unwrap()) && e.tenant_ids == [tenant_id.clone()]));
     let signup = accord_db::audit::for_target(app.db(), &tenant_id).await.unwrap();
     assert_eq!(signup.len(), 1);
     assert_eq!(signup[0].action, "tenant.signed_up");

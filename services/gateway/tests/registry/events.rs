@@ -18,7 +18,9 @@ async fn every_registry_mutation_writes_its_audit_and_outbox_events() {
     let audit = accord_db::audit::for_target(app.db(), &app_id).await.unwrap();
     let admin_id =
         app.gql(Some(&acme.token), "{ me { user { id } } }", json!({})).await["data"]["me"]["user"]["id"].as_str().unwrap().to_owned();
-    assert!(audit.iter().all(|e| e.actor == format!("user:{admin_id}") && e.tenant_ids == acme.tenant_id && e.target_type == "app"));
+    assert!(
+        audit.iter().all(|e| e.actor == format!("user:{admin_id}") && e.tenant_ids == [acme.tenant_id.clone()] && e.target_type == "app")
+    );
 
     let summary =
         json!({ "id": app_id, "clientId": a["clientId"], "name": "Sepsis Watch", "kind": "PROVIDER_FACING", "vendorId": acme.tenant_id });

@@ -27,7 +27,7 @@ async fn an_update_changes_only_the_given_fields_and_records_which() {
 
     let events = accord_db::audit::for_target(app.db(), &app_id).await.unwrap();
     let updated = events.iter().find(|e| e.action == "app.updated").expect("audited");
-    let details: serde_json::Value = serde_json::from_str(&updated.details).unwrap();
+    let details = updated.details.clone();
     assert_eq!(details["changes"], json!(["name", "redirectUris"]));
     assert_eq!(details["before"]["name"], json!("Sepsis Watch"));
     assert_eq!(details["after"]["name"], json!("Sepsis Watch 2"));
