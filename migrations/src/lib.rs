@@ -8,6 +8,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_registry;
 mod m20261128_000003_approvals;
 mod m20261202_000001_live_authority;
+mod m20261202_000002_notifications;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_registry::Migration),
             Box::new(m20261128_000003_approvals::Migration),
             Box::new(m20261202_000001_live_authority::Migration),
+            Box::new(m20261202_000002_notifications::Migration),
         ]
     }
 }

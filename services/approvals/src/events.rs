@@ -35,6 +35,7 @@ impl RequestRecord {
             "risk": self.risk.as_str(),
             "replacesGrantId": self.replaces_grant_id,
             "grantId": self.grant_id,
+            "requestedBy": self.requested_by,
         })
     }
 
@@ -102,6 +103,8 @@ pub(crate) async fn record_request(
     app: Option<&AppRecord>,
     reason: Option<&str>,
 ) -> Result<()> {
+    let loaded = the_app(tx, app, &r.app_id).await?;
+    let app = app.or(loaded.as_ref());
     accord_db::record_change(
         tx,
         now,
@@ -129,6 +132,8 @@ pub(crate) async fn record_grant(
     app: Option<&AppRecord>,
     reason: Option<&str>,
 ) -> Result<()> {
+    let loaded = the_app(tx, app, &g.app_id).await?;
+    let app = app.or(loaded.as_ref());
     accord_db::record_change(
         tx,
         now,
@@ -144,4 +149,13 @@ pub(crate) async fn record_grant(
     )
     .await?;
     Ok(())
+}
+
+/// The app of an event when the caller does not have it at hand: every event carries the app's
+/// summary, owners included, so mail reaches them without another service reading the registry.
+async fn the_app(tx: &impl ConnectionTrait, at_hand: Option<&AppRecord>, app_id: &str) -> Result<Option<AppRecord>> {
+    if at_hand.is_some() {
+        return Ok(None);
+    }
+    accord_registry::app_by_id(tx, app_id).await.map_err(crate::Error::upstream)
 }

@@ -133,10 +133,18 @@ pub async fn run(cli: Cli) -> ExitCode {
     let clock: SharedClock = Arc::new(SystemClock);
     match command {
         Command::Serve | Command::Api => match Application::build(settings, clock).await {
-            Ok(app) => match app.run_until_stopped().await {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&format!("server failed: {e}")),
-            },
+            Ok(app) => {
+                // `serve` is API and relay in one process; `api` only answers requests.
+                let relay = matches!(command, Command::Serve).then(|| app.state().notifications.spawn_relay());
+                let served = app.run_until_stopped().await;
+                if let Some(r) = relay {
+                    r.abort();
+                }
+                match served {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(&format!("server failed: {e}")),
+                }
+            }
             Err(e) => fail(&format!("{e:#}")),
         },
         Command::Migrate => match Services::build(settings, clock, Migrate::Yes).await {

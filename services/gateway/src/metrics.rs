@@ -37,6 +37,20 @@ struct PoolLabels {
     state: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
+/// What the notifications relay reports at a scrape: its counters and the outbox lag.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelayReading {
+    /// The relay's counters in this process.
+    pub counters: accord_notifications::RelaySnapshot,
+    /// Age in seconds of the oldest event not yet fanned out (0 when none waits).
+    pub outbox_lag_seconds: f64,
+}
+
 /// The process's metrics: one registry and the families registered in it.
 #[derive(Debug)]
 pub struct Metrics {
@@ -46,6 +60,9 @@ pub struct Metrics {
     graphql_operations: Family<GraphqlLabels, Counter>,
     graphql_duration: Family<GraphqlLabels, Histogram, fn() -> Histogram>,
     pool: Family<PoolLabels, Gauge>,
+    webhook_deliveries: Family<OutcomeLabels, Counter>,
+    mails: Family<OutcomeLabels, Counter>,
+    outbox_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -55,6 +72,9 @@ impl Default for Metrics {
         let graphql_operations = Family::<GraphqlLabels, Counter>::default();
         let graphql_duration = Family::<GraphqlLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
         let pool = Family::<PoolLabels, Gauge>::default();
+        let webhook_deliveries = Family::<OutcomeLabels, Counter>::default();
+        let mails = Family::<OutcomeLabels, Counter>::default();
+        let outbox_lag = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
         let mut registry = Registry::default();
         // Counters are registered without `_total`: the encoder appends it. Help texts get
         // their final period from the encoder too.
@@ -63,7 +83,14 @@ impl Default for Metrics {
         registry.register("accord_graphql_operations", "GraphQL operations by name and outcome", graphql_operations.clone());
         registry.register("accord_graphql_operation_duration_seconds", "GraphQL latency", graphql_duration.clone());
         registry.register("accord_db_pool_connections", "Database pool connections", pool.clone());
-        Self { registry, http_requests, http_duration, graphql_operations, graphql_duration, pool }
+        registry.register(
+            "accord_webhook_deliveries",
+            "Webhook attempts by outcome (delivered, retrying, failed: given up after the schedule or a 410)",
+            webhook_deliveries.clone(),
+        );
+        registry.register("accord_mails", "Mails by outcome (sent, retrying, failed)", mails.clone());
+        registry.register("accord_outbox_lag_seconds", "Age of the oldest outbox event not yet relayed", outbox_lag.clone());
+        Self { registry, http_requests, http_duration, graphql_operations, graphql_duration, pool, webhook_deliveries, mails, outbox_lag }
     }
 }
 
@@ -103,11 +130,25 @@ impl Metrics {
         self.graphql_duration.get_or_create(&labels).observe(took.as_secs_f64());
     }
 
-    /// The Prometheus text exposition, with the pool gauges set to these values first.
+    /// The Prometheus text exposition, with the pool gauges and the relay's reading set first.
     #[must_use]
-    pub fn render(&self, pool_size: u32, pool_idle: u32) -> String {
+    pub fn render(&self, pool_size: u32, pool_idle: u32, relay: &RelayReading) -> String {
         self.pool.get_or_create(&PoolLabels { state: "open" }).set(i64::from(pool_size));
         self.pool.get_or_create(&PoolLabels { state: "idle" }).set(i64::from(pool_idle));
+        let c = &relay.counters;
+        for (family, outcome, value) in [
+            (&self.webhook_deliveries, "delivered", c.delivered),
+            (&self.webhook_deliveries, "retrying", c.retrying),
+            (&self.webhook_deliveries, "failed", c.failed),
+            (&self.mails, "sent", c.mails_sent),
+            (&self.mails, "retrying", c.mails_retrying),
+            (&self.mails, "failed", c.mails_failed),
+        ] {
+            // The relay's counters only grow; the exported counter catches up with them.
+            let counter = family.get_or_create(&OutcomeLabels { outcome });
+            counter.inc_by(value.saturating_sub(counter.get()));
+        }
+        self.outbox_lag.set(relay.outbox_lag_seconds);
         let mut out = String::new();
         // Writing into a String cannot fail; the encoder's own errors are formatting ones.
         if let Err(e) = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry) {
@@ -130,7 +171,7 @@ mod tests {
         m.graphql("me", true, Duration::from_millis(3));
         m.graphql("me", true, Duration::from_millis(30));
         m.graphql("drop\"table", false, Duration::from_millis(30));
-        let text = m.render(4, 2);
+        let text = m.render(4, 2, &RelayReading::default());
         assert!(text.contains("accord_graphql_operations_total{operation=\"me\",outcome=\"ok\"} 2"), "{text}");
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.005\"} 1"));
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.05\"} 2"));
@@ -145,7 +186,7 @@ mod tests {
         let m = Metrics::default();
         m.http("GET", "/healthz", 200, Duration::from_millis(1));
         m.graphql("me", true, Duration::from_millis(1));
-        let text = m.render(1, 1);
+        let text = m.render(1, 1, &RelayReading::default());
         for line in [
             "# HELP accord_http_requests_total HTTP requests by method, route and status.",
             "# TYPE accord_http_requests_total counter",
@@ -156,6 +197,12 @@ mod tests {
             "# TYPE accord_graphql_operations_total counter",
             "# TYPE accord_graphql_operation_duration_seconds histogram",
             "# TYPE accord_db_pool_connections gauge",
+            "# TYPE accord_webhook_deliveries_total counter",
+            "accord_webhook_deliveries_total{outcome=\"delivered\"} 0",
+            "# TYPE accord_mails_total counter",
+            "accord_mails_total{outcome=\"failed\"} 0",
+            "# TYPE accord_outbox_lag_seconds gauge",
+            "accord_outbox_lag_seconds 0.0",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
         }

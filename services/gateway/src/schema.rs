@@ -5,17 +5,18 @@
 use crate::services::Services;
 use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
 use accord_lifecycle::graphql::LifecycleMutation;
+use accord_notifications::graphql::{NotificationsMutation, NotificationsQuery};
 use accord_registry::graphql::RegistryMutation;
 use accord_tenants::graphql::{TenantsMutation, TenantsQuery};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery);
+pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery, NotificationsQuery);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(TenantsMutation, RegistryMutation, ApprovalsMutation, LifecycleMutation);
+pub struct MutationRoot(TenantsMutation, RegistryMutation, ApprovalsMutation, LifecycleMutation, NotificationsMutation);
 
 /// The API schema.
 pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -49,6 +50,7 @@ pub fn with_services(services: &Services) -> AccordSchema {
         .data(services.registry.clone())
         .data(services.approvals.clone())
         .data(services.lifecycle.clone())
+        .data(services.notifications.clone())
         .finish()
 }
 

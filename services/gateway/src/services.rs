@@ -10,6 +10,7 @@ use accord_kernel::config::Settings;
 use accord_kernel::keys::{KeySource, MasterKey};
 use accord_lifecycle::Lifecycle;
 use accord_migrations::{Migrator, MigratorTrait};
+use accord_notifications::Notifications;
 use accord_registry::Registry;
 use accord_tenants::Tenants;
 use accord_tenants::credentials::SessionKeys;
@@ -48,6 +49,8 @@ pub struct Services {
     pub approvals: Approvals,
     /// The lifecycle service.
     pub lifecycle: Lifecycle,
+    /// The notifications service (the outbox relay, webhook endpoints, mail).
+    pub notifications: Notifications,
     /// SQL statements executed since start (tests check that lists do not run N+1 queries).
     pub statements: Arc<AtomicU64>,
 }
@@ -91,6 +94,9 @@ impl Services {
         let registry = Registry::new(db.clone(), clock.clone());
         let approvals = Approvals { db: db.clone(), clock: clock.clone(), tenants: tenants.clone() };
         let lifecycle = Lifecycle { db: db.clone(), clock: clock.clone() };
-        Ok(Self { settings: Arc::new(settings), db, store, clock, key, tenants, registry, approvals, lifecycle, statements })
+        let notifications = Notifications::new(db.clone(), clock.clone(), &settings, &key)
+            .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
+            .context("cannot set up notifications")?;
+        Ok(Self { settings: Arc::new(settings), db, store, clock, key, tenants, registry, approvals, lifecycle, notifications, statements })
     }
 }

@@ -100,12 +100,21 @@ impl AppRecord {
         }
     }
 
-    /// The app in events and audit details: `{id, clientId, name, kind, vendorId}`. The one
+    /// The app in events and audit details: `{id, clientId, name, kind, vendorId,
+    /// businessOwner, technicalOwner}` (the owners, so mail reaches them). The one
     /// shape of an app in every service's payloads (registry, approvals, lifecycle), which
     /// webhook consumers depend on.
     #[must_use]
     pub fn summary(&self) -> Value {
-        json!({ "id": self.id, "clientId": self.client_id, "name": self.name, "kind": self.kind.as_str(), "vendorId": self.vendor_tenant_id })
+        json!({
+            "id": self.id,
+            "clientId": self.client_id,
+            "name": self.name,
+            "kind": self.kind.as_str(),
+            "vendorId": self.vendor_tenant_id,
+            "businessOwner": self.business_owner_email,
+            "technicalOwner": self.technical_owner_email,
+        })
     }
 
     /// The app as a registration, to apply an update to and re-validate as a whole.

@@ -46,3 +46,35 @@ pub async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Opt
 pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<UserRecord>> {
     user::Entity::find_by_id(id.to_owned()).one(db).await?.map(UserRecord::try_from).transpose()
 }
+
+/// Users by id (any status); unknown ids are absent.
+///
+/// # Errors
+/// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(count = ids.len()))]
+pub async fn users_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, UserRecord>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = user::Entity::find().filter(user::Column::Id.is_in(ids.iter().cloned())).all(db).await?;
+    rows.into_iter().map(|m| UserRecord::try_from(m).map(|u| (u.id.clone(), u))).collect()
+}
+
+/// The active users of some tenants (who mail about those tenants reaches), oldest first.
+///
+/// # Errors
+/// On database failure or a row that does not parse.
+#[instrument(skip_all, fields(count = tenant_ids.len()))]
+pub async fn active_users_of(db: &impl ConnectionTrait, tenant_ids: &[String]) -> Result<Vec<UserRecord>> {
+    use sea_orm::QueryOrder;
+    if tenant_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = user::Entity::find()
+        .filter(user::Column::TenantId.is_in(tenant_ids.iter().cloned()))
+        .filter(user::Column::Status.eq(crate::domain::UserStatus::Active.as_str()))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter().map(UserRecord::try_from).collect()
+}

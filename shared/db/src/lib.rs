@@ -171,6 +171,22 @@ pub async fn begin(db: &Db) -> Result<DatabaseTransaction, DbError> {
     Ok(tx)
 }
 
+/// Begins a write transaction that records no audit event: the relay's bookkeeping (outbox
+/// rows marked published, deliveries and mails written and settled). On SQLite it is the one
+/// writer like every write; on PostgreSQL it skips the audit-chain head row, so relays never
+/// queue behind audited changes nor they behind relays. It takes only outbox rows (`SKIP
+/// LOCKED`), delivery and mail rows (docs/concurrency.md). Never audit in it: audited changes
+/// use [`begin`].
+///
+/// # Errors
+/// When the database cannot start a transaction.
+pub async fn begin_unaudited(db: &Db) -> Result<DatabaseTransaction, DbError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        return begin(db).await;
+    }
+    Ok(db.write.begin().await?)
+}
+
 /// Restricts a query on a tenant-owned table to the caller's tenant. Every tenant-owned query
 /// goes through here (or names the tenant column the same way), so a forgotten filter shows.
 pub fn scoped<E: EntityTrait>(select: Select<E>, tenant_col: E::Column, ctx: &Principal) -> Select<E> {

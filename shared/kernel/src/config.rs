@@ -41,6 +41,10 @@ pub struct Settings {
     pub signup_kinds: Vec<TenantKind>,
     /// Whether webhook endpoints may point at private or loopback addresses.
     pub webhook_allow_private: bool,
+    /// How long a webhook receiver has to answer before the attempt counts as failed (1–15 s).
+    pub webhook_timeout_secs: u64,
+    /// The `From` of every mail Accord sends.
+    pub mail_from: String,
     /// The tracing filter (`RUST_LOG`).
     pub log_filter: String,
     /// Log output format.
@@ -84,6 +88,8 @@ const KEYS: &[(&str, &str)] = &[
     ("public_url", "ACCORD_PUBLIC_URL"),
     ("signup_kinds", "ACCORD_SIGNUP_KINDS"),
     ("webhook_allow_private", "ACCORD_WEBHOOK_ALLOW_PRIVATE"),
+    ("webhook_timeout_secs", "ACCORD_WEBHOOK_TIMEOUT_SECS"),
+    ("mail_from", "ACCORD_MAIL_FROM"),
     ("log", "RUST_LOG"),
     ("log_format", "ACCORD_LOG_FORMAT"),
     ("graphql_introspection", "ACCORD_GRAPHQL_INTROSPECTION"),
@@ -111,6 +117,8 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             signup_kinds: vec![TenantKind::Developer],
             webhook_allow_private: false,
+            webhook_timeout_secs: 15,
+            mail_from: "Accord <noreply@accord.localhost>".into(),
             log_filter: "info".into(),
             log_format: LogFormat::Pretty,
             graphql_introspection: true,
@@ -251,6 +259,19 @@ impl Settings {
                 self.signup_kinds = kinds;
             }
             "webhook_allow_private" => self.webhook_allow_private = parse_bool(raw)?,
+            "webhook_timeout_secs" => {
+                let t: u64 = raw.parse().map_err(|_| format!("`{raw}` is not a whole number"))?;
+                if !(1..=15).contains(&t) {
+                    return Err("must be between 1 and 15 seconds (SPEC §6: a 2xx within 15 s is success)".into());
+                }
+                self.webhook_timeout_secs = t;
+            }
+            "mail_from" => {
+                if raw.trim().is_empty() || !raw.contains('@') {
+                    return Err("must be a mail address such as `Accord <noreply@example.org>`".into());
+                }
+                raw.trim().clone_into(&mut self.mail_from);
+            }
             "log" => raw.clone_into(&mut self.log_filter),
             "log_format" => {
                 self.log_format = match raw.to_ascii_lowercase().as_str() {

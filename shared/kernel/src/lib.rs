@@ -14,6 +14,7 @@ pub mod id;
 pub mod keys;
 pub mod page;
 pub mod principal;
+pub mod seal;
 pub mod secret;
 pub mod telemetry;
 pub mod text;

@@ -4,11 +4,19 @@
 //! `ACCORD_TEST_REDIS_URL` are set — with migrations run ([`fresh_db`]), and a [`FixedClock`].
 //! With `ACCORD_TEST_REQUIRE_SERVICES=1` (CI), a run without them fails instead of falling back.
 //!
+//! Beside the database it has the two real servers integration tests talk to: a
+//! [`webhook_receiver::WebhookReceiver`] (HTTP/1.1 with scripted answers: failures, delays,
+//! redirects, `Retry-After`) and an [`smtp_sink::SmtpSink`] (SMTP with scripted 451/550
+//! answers); both hand-written on tokio, so a test controls every reply.
+//!
 //! It needs nothing above `shared/` (kernel, db, migrations), so service crates test without the
 //! gateway. The end-to-end harness that starts the real server (`spawn_app`, `TestApp`) lives
 //! with the server: `accord_gateway::testing`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+pub mod smtp_sink;
+pub mod webhook_receiver;
 
 use accord_db::store::Store;
 pub use accord_kernel::FixedClock;

@@ -36,5 +36,14 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         }
         _ => (0, 0),
     };
-    HttpResponse::Ok().content_type(crate::metrics::CONTENT_TYPE).body(state.metrics.render(size, idle))
+    let lag = match accord_db::outbox::oldest_unpublished(state.db.reader()).await {
+        Ok(Some(at)) => (state.clock.now() - at).num_milliseconds().max(0) as f64 / 1000.0,
+        Ok(None) => 0.0,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the outbox lag");
+            f64::NAN
+        }
+    };
+    let relay = crate::metrics::RelayReading { counters: state.notifications.metrics.snapshot(), outbox_lag_seconds: lag };
+    HttpResponse::Ok().content_type(crate::metrics::CONTENT_TYPE).body(state.metrics.render(size, idle, &relay))
 }

@@ -127,6 +127,7 @@ const EXPECTED: &str = r#"{
         "patient/Observation.rs"
       ],
       "replacesGrantId": null,
+      "requestedBy": "<id>",
       "requestedScopes": [
         "patient/Observation.rs"
       ],
@@ -135,10 +136,12 @@ const EXPECTED: &str = r#"{
     },
     "actor": "user:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<app>",
       "kind": "PATIENT_FACING",
       "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "dataHolder": {
@@ -158,6 +161,7 @@ const EXPECTED: &str = r#"{
         "patient/Observation.rs"
       ],
       "replacesGrantId": null,
+      "requestedBy": "<id>",
       "requestedScopes": [
         "patient/Observation.rs"
       ],
@@ -166,10 +170,12 @@ const EXPECTED: &str = r#"{
     },
     "actor": "api_token:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<otherApp>",
       "kind": "PATIENT_FACING",
       "name": "Other App",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "dataHolder": {
@@ -189,6 +195,7 @@ const EXPECTED: &str = r#"{
         "patient/Observation.rs"
       ],
       "replacesGrantId": null,
+      "requestedBy": "<id>",
       "requestedScopes": [
         "patient/Observation.rs"
       ],
@@ -197,10 +204,12 @@ const EXPECTED: &str = r#"{
     },
     "actor": "user:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<app>",
       "kind": "PATIENT_FACING",
       "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "dataHolder": {
@@ -220,6 +229,7 @@ const EXPECTED: &str = r#"{
         "patient/Observation.rs"
       ],
       "replacesGrantId": null,
+      "requestedBy": "<id>",
       "requestedScopes": [
         "patient/Observation.rs"
       ],
@@ -228,7 +238,13 @@ const EXPECTED: &str = r#"{
     },
     "actor": "user:<id>",
     "app": {
-      "id": "<app>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<app>",
+      "kind": "PATIENT_FACING",
+      "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"
@@ -247,6 +263,7 @@ const EXPECTED: &str = r#"{
         "patient/Observation.rs"
       ],
       "replacesGrantId": null,
+      "requestedBy": "<id>",
       "requestedScopes": [
         "patient/Observation.rs"
       ],
@@ -255,7 +272,13 @@ const EXPECTED: &str = r#"{
     },
     "actor": "user:<id>",
     "app": {
-      "id": "<app>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<app>",
+      "kind": "PATIENT_FACING",
+      "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"
@@ -268,10 +291,12 @@ const EXPECTED: &str = r#"{
   "app.offboarded": {
     "actor": "api_token:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<otherApp>",
       "kind": "PATIENT_FACING",
       "name": "Other App",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "cancelledRequestIds": [
@@ -283,10 +308,12 @@ const EXPECTED: &str = r#"{
   "app.registered": {
     "actor": "user:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<app>",
       "kind": "PATIENT_FACING",
       "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "reason": null
@@ -294,10 +321,12 @@ const EXPECTED: &str = r#"{
   "grant.created": {
     "actor": "user:<id>",
     "app": {
+      "businessOwner": "biz@vendor.example",
       "clientId": "<clientId>",
       "id": "<app>",
       "kind": "PATIENT_FACING",
       "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
       "vendorId": "<vendor>"
     },
     "dataHolder": {
@@ -321,7 +350,13 @@ const EXPECTED: &str = r#"{
   "grant.expired": {
     "actor": "system",
     "app": {
-      "id": "<otherApp>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<otherApp>",
+      "kind": "PATIENT_FACING",
+      "name": "Other App",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"
@@ -344,7 +379,13 @@ const EXPECTED: &str = r#"{
   "grant.resumed": {
     "actor": "user:<id>",
     "app": {
-      "id": "<app>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<app>",
+      "kind": "PATIENT_FACING",
+      "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"
@@ -367,7 +408,13 @@ const EXPECTED: &str = r#"{
   "grant.revoked": {
     "actor": "user:<id>",
     "app": {
-      "id": "<app>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<app>",
+      "kind": "PATIENT_FACING",
+      "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"
@@ -390,7 +437,13 @@ const EXPECTED: &str = r#"{
   "grant.suspended": {
     "actor": "user:<id>",
     "app": {
-      "id": "<app>"
+      "businessOwner": "biz@vendor.example",
+      "clientId": "<clientId>",
+      "id": "<app>",
+      "kind": "PATIENT_FACING",
+      "name": "Lab Viewer",
+      "technicalOwner": "tech@vendor.example",
+      "vendorId": "<vendor>"
     },
     "dataHolder": {
       "id": "<holder>"

@@ -1,7 +1,8 @@
 //! A believable world per test: a vendor with a developer, a provider with an admin, two
 //! approvers and an auditor, and a registered app.
 
-use accord_gateway::testing::{TestApp, error_code, spawn_app};
+use accord_gateway::testing::{TestApp, error_code, spawn_app_with};
+use accord_kernel::config::Settings;
 use serde_json::{Value, json};
 
 pub struct World {
@@ -87,7 +88,12 @@ pub async fn register_app(app: &TestApp, token: &str, name: &str) -> String {
 }
 
 pub async fn world() -> World {
-    let app = spawn_app().await;
+    world_with(|_| {}).await
+}
+
+/// A world whose server settings `change` adjusts first (e.g. an SMTP server for its mail).
+pub async fn world_with(change: impl FnOnce(&mut Settings)) -> World {
+    let app = spawn_app_with(change).await;
     let (vendor_admin, user) = app.sign_up("Acme Health Apps", "DEVELOPER", &app.email("vendor-admin")).await;
     let vendor_id = user["tenant"]["id"].as_str().unwrap().to_owned();
     let dev = invite(&app, &vendor_admin, "DEVELOPER").await;

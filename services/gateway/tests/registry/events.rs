@@ -22,8 +22,11 @@ async fn every_registry_mutation_writes_its_audit_and_outbox_events() {
         audit.iter().all(|e| e.actor == format!("user:{admin_id}") && e.tenant_ids == [acme.tenant_id.clone()] && e.target_type == "app")
     );
 
-    let summary =
-        json!({ "id": app_id, "clientId": a["clientId"], "name": "Sepsis Watch", "kind": "PROVIDER_FACING", "vendorId": acme.tenant_id });
+    // The owners travel with the app, so mail reaches them (technical owner's address lower-cased).
+    let summary = json!({
+        "id": app_id, "clientId": a["clientId"], "name": "Sepsis Watch", "kind": "PROVIDER_FACING", "vendorId": acme.tenant_id,
+        "businessOwner": "owner@sepsis.example.com", "technicalOwner": "ops@sepsis.example.com",
+    });
     for event_type in ["app.registered", "app.updated", "credential.rotated", "app.suspended"] {
         let events = outbox_for(&app, event_type, &app_id).await;
         assert_eq!(events.len(), 1, "{event_type}");
@@ -37,7 +40,7 @@ async fn every_registry_mutation_writes_its_audit_and_outbox_events() {
     assert_eq!(outbox_for(&app, "app.suspended", &app_id).await[0]["data"]["reason"], json!("incident 7"));
     assert!(accord_db::outbox::of_type(app.db(), "app.resumed").await.unwrap().is_empty(), "SPEC §6 has no resume event");
     let rows = accord_db::outbox::of_type(app.db(), "app.registered").await.unwrap();
-    assert_eq!(rows[0].tenant_ids, format!(",{},", acme.tenant_id));
+    assert_eq!(rows[0].tenant_ids, vec![acme.tenant_id.clone()]);
     assert_eq!(accord_db::audit::verify(app.db()).await.unwrap().problem, None);
 }
 
