@@ -163,7 +163,8 @@ pub async fn record(tx: &impl ConnectionTrait, now: DateTime<Utc>, entry: AuditE
     // Taking the head row's write lock first serializes audited transactions (PostgreSQL holds
     // it to commit; SQLite write transactions are already exclusive).
     chain::Entity::update_many()
-        .col_expr(chain::Column::Seq, Expr::col(chain::Column::Seq).add(1))
+        // i64 like `record_many`: one SQL text, one parameter type in the prepared-statement cache.
+        .col_expr(chain::Column::Seq, Expr::col(chain::Column::Seq).add(1_i64))
         .filter(chain::Column::Id.eq(1))
         .exec(tx)
         .await?;
@@ -197,6 +198,59 @@ pub async fn record(tx: &impl ConnectionTrait, now: DateTime<Utc>, entry: AuditE
     }
     chain::Entity::update_many().col_expr(chain::Column::LastHash, Expr::value(hash)).filter(chain::Column::Id.eq(1)).exec(tx).await?;
     Ok(id)
+}
+
+/// Records many events inside the caller's transaction, chained in the order given, with one
+/// update of the chain head and multi-row inserts (the scheduled sweeps audit thousands of
+/// changes at once). Returns their ids in order.
+///
+/// # Errors
+/// When a write fails; the caller's transaction then rolls back with the changes it audits.
+pub async fn record_many(tx: &impl ConnectionTrait, now: DateTime<Utc>, entries: &[AuditEntry<'_>]) -> Result<Vec<String>, DbErr> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = i64::try_from(entries.len()).map_err(|_| DbErr::Custom("too many audit events at once".into()))?;
+    chain::Entity::update_many()
+        .col_expr(chain::Column::Seq, Expr::col(chain::Column::Seq).add(n))
+        .filter(chain::Column::Id.eq(1))
+        .exec(tx)
+        .await?;
+    let head = chain::Entity::find_by_id(1).one(tx).await?.ok_or_else(|| DbErr::RecordNotFound("audit chain head".into()))?;
+    let mut prev = head.last_hash;
+    let mut events = Vec::with_capacity(entries.len());
+    let mut links = Vec::new();
+    for (seq, entry) in (head.seq - n + 1..).zip(entries) {
+        let mut tenants = entry.tenant_ids.clone();
+        tenants.sort();
+        tenants.dedup();
+        let mut m = event::Model {
+            id: accord_kernel::new_id(),
+            seq,
+            at: accord_kernel::clock::to_micros(now),
+            actor: entry.actor.to_string(),
+            action: entry.action.to_owned(),
+            target_type: entry.target_type.to_owned(),
+            target_id: entry.target_id.to_owned(),
+            tenant_ids: tenants.join(","),
+            details: entry.details.to_string(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        m.hash = compute_hash(&m);
+        prev = m.hash.clone();
+        links.extend(tenants.into_iter().map(|t| event_tenant::ActiveModel { tenant_id: Set(t), event_id: Set(m.id.clone()) }));
+        events.push(m);
+    }
+    let ids = events.iter().map(|m| m.id.clone()).collect();
+    for chunk in events.chunks(500) {
+        event::Entity::insert_many(chunk.iter().cloned().map(event::ActiveModel::from)).exec_without_returning(tx).await?;
+    }
+    for chunk in links.chunks(1000) {
+        event_tenant::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+    }
+    chain::Entity::update_many().col_expr(chain::Column::LastHash, Expr::value(prev)).filter(chain::Column::Id.eq(1)).exec(tx).await?;
+    Ok(ids)
 }
 
 /// The outcome of [`verify`].

@@ -241,6 +241,37 @@ pub async fn record_change(
     Ok(())
 }
 
+/// Records many changes at once (the scheduled sweeps): their audit events chained in order
+/// and their outbox events, in the caller's transaction, with multi-row inserts. The same
+/// rules as [`record_change`]: an event's type must be its entry's action, and the actor is
+/// added to each payload.
+///
+/// # Errors
+/// When a write fails, or an action does not name its event's type.
+pub async fn record_changes(
+    tx: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    changes: Vec<(audit::AuditEntry<'_>, Option<events::Event>)>,
+) -> Result<(), DbErr> {
+    let mut outbox_events = Vec::new();
+    for (entry, event) in &changes {
+        if let Some(events::Event { event_type, data }) = event {
+            if entry.action != event_type.as_str() {
+                return Err(DbErr::Custom(format!("audit action `{}` recorded with event `{event_type}`", entry.action)));
+            }
+            let mut data = data.clone();
+            if let Some(obj) = data.as_object_mut() {
+                obj.entry("actor").or_insert_with(|| serde_json::Value::String(entry.actor.to_string()));
+            }
+            outbox_events.push(outbox::NewEvent { event_type: *event_type, tenant_ids: entry.tenant_ids.clone(), data });
+        }
+    }
+    outbox::enqueue_many(tx, now, outbox_events).await?;
+    let entries: Vec<audit::AuditEntry<'_>> = changes.into_iter().map(|(e, _)| e).collect();
+    audit::record_many(tx, now, &entries).await?;
+    Ok(())
+}
+
 /// How many times a write use case runs when the database aborts it as a serialization
 /// failure, a deadlock or a busy file (docs/concurrency.md).
 pub const WRITE_ATTEMPTS: u32 = 5;

@@ -63,6 +63,34 @@ pub async fn enqueue(tx: &impl ConnectionTrait, now: DateTime<Utc>, event: NewEv
     Ok(id)
 }
 
+/// Writes many events inside the caller's transaction with multi-row inserts; returns their ids.
+///
+/// # Errors
+/// When an insert fails; the caller's transaction then rolls back with them.
+pub async fn enqueue_many(tx: &impl ConnectionTrait, now: DateTime<Utc>, events: Vec<NewEvent>) -> Result<Vec<String>, DbErr> {
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let ids: Vec<String> = events.iter().map(|_| accord_kernel::new_id()).collect();
+    let rows: Vec<entity::ActiveModel> = events
+        .into_iter()
+        .zip(&ids)
+        .map(|(event, id)| {
+            let payload = json!({ "type": event.event_type.as_str(), "timestamp": stamp, "data": event.data });
+            entity::ActiveModel {
+                id: Set(id.clone()),
+                event_type: Set(event.event_type.as_str().to_owned()),
+                tenant_ids: Set(format!(",{},", event.tenant_ids.join(","))),
+                payload: Set(payload.to_string()),
+                created_at: Set(now),
+                published_at: Set(None),
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        entity::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+    }
+    Ok(ids)
+}
+
 /// Writes an event that is delivered only where the caller sends it, never fanned out by the
 /// relay (it is born published): the test webhook an admin sends to one endpoint. Returns its
 /// id. `type_name` need not be a SPEC §6 type.
