@@ -12,6 +12,7 @@ pub mod error;
 pub mod graphql;
 pub mod queries;
 pub mod records;
+pub mod sweeps;
 
 mod entities;
 mod events;

@@ -205,6 +205,23 @@ pub async fn apps_by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<Ha
     rows.into_iter().map(|m| AppRecord::try_from(m).map(|r| (r.id.clone(), r))).collect()
 }
 
+/// Live credentials (not revoked) that expire in `(now, until]`, soonest first (the
+/// credential-expiry job tells their apps' technical owners).
+///
+/// # Errors
+/// On database failure or a corrupt row.
+#[instrument(skip_all)]
+pub async fn credentials_expiring(db: &impl ConnectionTrait, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<CredentialRecord>> {
+    let rows = app_credential::Entity::find()
+        .filter(app_credential::Column::RevokedAt.is_null())
+        .filter(app_credential::Column::ExpiresAt.gt(now))
+        .filter(app_credential::Column::ExpiresAt.lte(until))
+        .order_by_asc(app_credential::Column::ExpiresAt)
+        .all(db)
+        .await?;
+    rows.into_iter().map(CredentialRecord::try_from).collect()
+}
+
 /// Every credential of an app, live or not, oldest first.
 ///
 /// # Errors

@@ -78,3 +78,26 @@ pub async fn active_users_of(db: &impl ConnectionTrait, tenant_ids: &[String]) -
         .await?;
     rows.into_iter().map(UserRecord::try_from).collect()
 }
+
+/// Live API tokens (not revoked) that expire in `(now, until]`, soonest first (the
+/// credential-expiry job tells their owners).
+///
+/// # Errors
+/// On database failure or a row that does not parse.
+#[instrument(skip_all)]
+pub async fn api_tokens_expiring(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<crate::records::ApiTokenRecord>> {
+    use crate::entities::api_token;
+    use sea_orm::QueryOrder;
+    let rows = api_token::Entity::find()
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::ExpiresAt.gt(now))
+        .filter(api_token::Column::ExpiresAt.lte(until))
+        .order_by_asc(api_token::Column::ExpiresAt)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(crate::records::ApiTokenRecord::from).collect())
+}

@@ -233,7 +233,11 @@ fn internal(ctx: &Context<'_>, e: &Arc<crate::Error>) -> async_graphql::Error {
     classify_to_gql(ctx.data_opt::<RequestMeta>(), e.as_ref())
 }
 
-async fn load_grant(ctx: &Context<'_>, id: Option<&String>) -> Result<Option<Grant>> {
+/// Loads a grant through the request's dataloader (the caller already sees what names it).
+///
+/// # Errors
+/// `INTERNAL` on database failure.
+pub async fn load_grant(ctx: &Context<'_>, id: Option<&String>) -> Result<Option<Grant>> {
     let Some(id) = id else { return Ok(None) };
     service::<DataLoader<GrantLoader>>(ctx)?.load_one(id.clone()).await.map_err(|e| internal(ctx, &e))
 }

@@ -7,7 +7,7 @@ mod mutation;
 mod query;
 pub mod scopes;
 
-pub use dto::{AccessRequest, Approval, ApprovalPolicy, ApprovalsLoader, Grant, GrantLoader, Partnership};
+pub use dto::{AccessRequest, Approval, ApprovalPolicy, ApprovalsLoader, Grant, GrantLoader, Partnership, load_grant};
 pub use mutation::ApprovalsMutation;
 pub use query::ApprovalsQuery;
 pub use scopes::ScopesQuery;
