@@ -9,6 +9,7 @@ mod m20261128_000002_registry;
 mod m20261128_000003_approvals;
 mod m20261202_000001_live_authority;
 mod m20261202_000002_notifications;
+mod m20261202_000003_scheduled_work;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_approvals::Migration),
             Box::new(m20261202_000001_live_authority::Migration),
             Box::new(m20261202_000002_notifications::Migration),
+            Box::new(m20261202_000003_scheduled_work::Migration),
         ]
     }
 }

@@ -2,9 +2,14 @@
 //! everywhere, cancels its pending requests, disables its credentials) and ending a partnership
 //! (revokes every grant and cancels every pending request between the two organizations).
 //! Each runs in one transaction and records one audit and outbox event per grant and request it
-//! ends. Scheduled work (expiry sweeps, reminders, reviews) joins this crate with its issue.
+//! ends. The scheduled jobs live here too ([`jobs`]: expiry, reminders, credential notices;
+//! [`reviews`]: periodic re-certification), each a function of a time that several workers can
+//! run at once without doing anything twice.
 
+pub(crate) mod entities;
 pub mod graphql;
+pub mod jobs;
+pub mod reviews;
 
 use accord_approvals::PartnershipRecord;
 use accord_approvals::cascade::{self, Scope};
@@ -38,6 +43,9 @@ pub enum Error {
     /// A failure in the registry.
     #[error("{0}")]
     Registry(#[from] accord_registry::Error),
+    /// A failure in the tenants service.
+    #[error("{0}")]
+    Tenants(#[from] accord_tenants::Error),
 }
 
 impl From<accord_kernel::Denied> for Error {
@@ -62,6 +70,7 @@ impl Classify for Error {
             Error::Db(_) => ErrorKind::Internal,
             Error::Approvals(e) => e.kind(),
             Error::Registry(e) => e.kind(),
+            Error::Tenants(e) => e.kind(),
         }
     }
 }

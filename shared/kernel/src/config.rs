@@ -45,6 +45,8 @@ pub struct Settings {
     pub webhook_timeout_secs: u64,
     /// The `From` of every mail Accord sends.
     pub mail_from: String,
+    /// When the worker runs each scheduled job (cron with seconds).
+    pub schedules: Schedules,
     /// The tracing filter (`RUST_LOG`).
     pub log_filter: String,
     /// Log output format.
@@ -59,6 +61,45 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` names the client for rate limits and audit; empty: the
     /// TCP peer is the client.
     pub trusted_proxies: Vec<IpNet>,
+}
+
+/// When the worker runs each job: cron expressions with a seconds field (`sec min hour day
+/// month weekday`), UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedules {
+    /// The expiry sweep (default every minute).
+    pub expiry: String,
+    /// Expiry reminders (default hourly).
+    pub reminders: String,
+    /// Reviews (default hourly, five minutes past).
+    pub reviews: String,
+    /// Credential notices (default daily at 03:00).
+    pub credentials: String,
+}
+
+impl Default for Schedules {
+    fn default() -> Self {
+        Self {
+            expiry: "0 * * * * *".into(),
+            reminders: "0 0 * * * *".into(),
+            reviews: "0 5 * * * *".into(),
+            credentials: "0 0 3 * * *".into(),
+        }
+    }
+}
+
+/// A cron expression with seconds, checked.
+fn cron(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.split_whitespace().count() != 6 {
+        return Err(format!("`{raw}` is not a cron expression with seconds (sec min hour day month weekday)"));
+    }
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .build()
+        .parse(raw)
+        .map_err(|e| format!("`{raw}` is not a valid cron expression: {e}"))?;
+    Ok(raw.to_owned())
 }
 
 /// A configuration problem, naming the key.
@@ -90,6 +131,10 @@ const KEYS: &[(&str, &str)] = &[
     ("webhook_allow_private", "ACCORD_WEBHOOK_ALLOW_PRIVATE"),
     ("webhook_timeout_secs", "ACCORD_WEBHOOK_TIMEOUT_SECS"),
     ("mail_from", "ACCORD_MAIL_FROM"),
+    ("schedule_expiry", "ACCORD_SCHEDULE_EXPIRY"),
+    ("schedule_reminders", "ACCORD_SCHEDULE_REMINDERS"),
+    ("schedule_reviews", "ACCORD_SCHEDULE_REVIEWS"),
+    ("schedule_credentials", "ACCORD_SCHEDULE_CREDENTIALS"),
     ("log", "RUST_LOG"),
     ("log_format", "ACCORD_LOG_FORMAT"),
     ("graphql_introspection", "ACCORD_GRAPHQL_INTROSPECTION"),
@@ -119,6 +164,7 @@ impl Settings {
             webhook_allow_private: false,
             webhook_timeout_secs: 15,
             mail_from: "Accord <noreply@accord.localhost>".into(),
+            schedules: Schedules::default(),
             log_filter: "info".into(),
             log_format: LogFormat::Pretty,
             graphql_introspection: true,
@@ -266,6 +312,10 @@ impl Settings {
                 }
                 self.webhook_timeout_secs = t;
             }
+            "schedule_expiry" => self.schedules.expiry = cron(raw)?,
+            "schedule_reminders" => self.schedules.reminders = cron(raw)?,
+            "schedule_reviews" => self.schedules.reviews = cron(raw)?,
+            "schedule_credentials" => self.schedules.credentials = cron(raw)?,
             "mail_from" => {
                 if raw.trim().is_empty() || !raw.contains('@') {
                     return Err("must be a mail address such as `Accord <noreply@example.org>`".into());
