@@ -219,7 +219,10 @@ impl People {
         let holder = text(data, "/dataHolder/id");
         let both_owners = || Self::owners(data, &["businessOwner", "technicalOwner"]);
         let mut out = match event_type {
-            "access_request.created" | "review.due" => self.of(holder, Role::Approver),
+            "access_request.created" => self.of(holder, Role::Approver),
+            // A missed review under ESCALATE goes to the holder's admins.
+            "review.due" if data.get("escalated").and_then(Value::as_bool) == Some(true) => self.of(holder, Role::Admin),
+            "review.due" => self.of(holder, Role::Approver),
             "access_request.approved" | "access_request.denied" => {
                 let requester = text(data, "/accessRequest/requestedBy").and_then(|id| self.by_id.get(id));
                 let mut v: Vec<MailTo> =
@@ -238,6 +241,10 @@ impl People {
                 v.extend(self.of(text(data, "/partnership/vendorId").or_else(|| text(data, "/vendor/id")), Role::Admin));
                 v
             }
+            "credential.expiring" if data.get("apiToken").is_some() => text(data, "/owner/email")
+                .map(|e| MailTo { recipient: e.to_owned(), tenant_id: text(data, "/owner/tenantId").map(str::to_owned) })
+                .into_iter()
+                .collect(),
             "credential.expiring" => Self::owners(data, &["technicalOwner"]),
             _ => Vec::new(),
         };

@@ -109,7 +109,7 @@ fn copy_for(event_type: &str, d: &Value) -> Option<Copy> {
             request(format!("Access denied for {app}"), format!("The data holder denied the access request of {app}."), vec![reason()])
         }
         "grant.expiring" => {
-            let days = d.get("reminderDays").and_then(Value::as_i64).unwrap_or(0);
+            let days = d.get("daysLeft").or_else(|| d.get("reminderDays")).and_then(Value::as_i64).unwrap_or(0);
             let when = if days == 1 { "tomorrow".to_owned() } else { format!("in {days} days") };
             grant(
                 format!("Access for {app} expires {when}"),
@@ -119,6 +119,18 @@ fn copy_for(event_type: &str, d: &Value) -> Option<Copy> {
         }
         "grant.revoked" => grant(format!("Access revoked for {app}"), format!("The access of {app} was revoked."), vec![reason()]),
         "grant.expired" => grant(format!("Access expired for {app}"), format!("The access of {app} reached its end date."), vec![]),
+        "review.due" if d.get("escalated").and_then(Value::as_bool) == Some(true) => Copy {
+            subject: format!("Review missed: access of {app}"),
+            intro: format!(
+                "The periodic review of the access of {app} passed its due date undecided. Your policy escalates it to you: certify it or revoke it."
+            ),
+            facts: [fact("App", app), fact("Scopes", list(d, &["grant", "scopes"])), fact("Was due", date(d, &["review", "dueAt"]))]
+                .into_iter()
+                .flatten()
+                .collect(),
+            path: format!("/reviews/{}", s(d, &["review", "id"])),
+            link_label: "Open the review",
+        },
         "review.due" => Copy {
             subject: format!("Review due: access of {app}"),
             intro: format!("The access of {app} is due for its periodic review. Certify it if it is still needed, or revoke it."),
@@ -142,6 +154,16 @@ fn copy_for(event_type: &str, d: &Value) -> Option<Copy> {
             facts: [reason()].into_iter().flatten().collect(),
             path: "/partners".to_owned(),
             link_label: "Open partners",
+        },
+        "credential.expiring" if d.get("apiToken").is_some() => Copy {
+            subject: format!("API token \"{}\" expires soon", s(d, &["apiToken", "name"])),
+            intro: "One of your Accord API tokens expires soon. Create a new one and switch your integration to it before then.".to_owned(),
+            facts: [fact("Token", s(d, &["apiToken", "name"])), fact("Expires", date(d, &["apiToken", "expiresAt"]))]
+                .into_iter()
+                .flatten()
+                .collect(),
+            path: "/settings/tokens".to_owned(),
+            link_label: "Open your tokens",
         },
         "credential.expiring" => Copy {
             subject: format!("Credential of {app} expires soon"),
