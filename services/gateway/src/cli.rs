@@ -22,10 +22,16 @@ pub struct Cli {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// API and portal in one process (the default).
+    /// API, scheduled jobs and the notifications relay in one process (the default).
     Serve,
     /// The API alone (stateless; run several behind a load balancer).
     Api,
+    /// The scheduled jobs and the notifications relay, with /healthz, /readyz and /metrics on
+    /// ACCORD_BIND (run one or more beside `api` replicas).
+    Worker,
+    /// Scheduled jobs, one at a time.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Applies pending database migrations and exits.
     Migrate,
     /// Prints the GraphQL schema (SDL).
@@ -63,6 +69,19 @@ pub enum TenantsCommand {
         /// The first admin's name.
         #[arg(long, default_value = "Administrator")]
         admin_name: String,
+    },
+}
+
+/// `accord jobs …`
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// Runs one job once and prints what it did (catch up after an outage).
+    Run {
+        /// expiry, reminders, reviews, stale, credentials or outbox.
+        job: String,
+        /// Run as if the clock read this RFC 3339 time (what it emits is due at once).
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 
@@ -134,11 +153,18 @@ pub async fn run(cli: Cli) -> ExitCode {
     match command {
         Command::Serve | Command::Api => match Application::build(settings, clock).await {
             Ok(app) => {
-                // `serve` is API and relay in one process; `api` only answers requests.
-                let relay = matches!(command, Command::Serve).then(|| app.state().notifications.spawn_relay());
+                // `serve` is API, jobs and relay in one process; `api` only answers requests.
+                let scheduled = if matches!(command, Command::Serve) {
+                    match crate::worker::start(app.state()).await {
+                        Ok(s) => Some(s),
+                        Err(e) => return fail(&format!("{e:#}")),
+                    }
+                } else {
+                    None
+                };
                 let served = app.run_until_stopped().await;
-                if let Some(r) = relay {
-                    r.abort();
+                if let Some(s) = scheduled {
+                    s.stop(crate::worker::SHUTDOWN_GRACE).await;
                 }
                 match served {
                     Ok(()) => ExitCode::SUCCESS,
@@ -147,6 +173,35 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => fail(&format!("{e:#}")),
         },
+        Command::Worker => match Services::build(settings, clock, Migrate::Yes).await {
+            Ok(services) => match crate::worker::run(crate::AppState::new(services)).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("{e:#}")),
+            },
+            Err(e) => fail(&format!("{e:#}")),
+        },
+        Command::Jobs(JobsCommand::Run { job, now }) => {
+            let job: accord_lifecycle::jobs::Job = match job.parse() {
+                Ok(j) => j,
+                Err(e) => return fail(&e),
+            };
+            let now = match now.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
+                None => clock.now(),
+                Some(Ok(t)) => t.with_timezone(&chrono::Utc),
+                Some(Err(e)) => return fail(&format!("--now: not an RFC 3339 time such as 2027-01-31T09:00:00Z ({e})")),
+            };
+            let services = match Services::build(settings, clock, Migrate::Yes).await {
+                Ok(s) => s,
+                Err(e) => return fail(&format!("{e:#}")),
+            };
+            match crate::jobs::run_job(&services, job, now).await {
+                Ok(ran) => {
+                    out(&format!("{job} at {}: {}", now.to_rfc3339(), ran.summary));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&format!("{job}: {e:#}")),
+            }
+        }
         Command::Migrate => match Services::build(settings, clock, Migrate::Yes).await {
             Ok(_) => {
                 out("migrations applied");

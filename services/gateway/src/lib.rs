@@ -20,11 +20,13 @@ pub mod cli;
 pub mod client_ip;
 pub mod demo;
 pub mod http;
+pub mod jobs;
 pub mod metrics;
 pub mod schema;
 pub mod services;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod worker;
 
 pub use http::server::Application;
 pub use http::state::AppState;

@@ -42,13 +42,21 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
-/// What the notifications relay reports at a scrape: its counters and the outbox lag.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RelayReading {
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    job: &'static str,
+}
+
+/// What is read at a scrape beside the counters kept here: the relay's counters, the outbox
+/// lag and the scheduled jobs.
+#[derive(Debug, Clone, Default)]
+pub struct Readings {
     /// The relay's counters in this process.
     pub counters: accord_notifications::RelaySnapshot,
     /// Age in seconds of the oldest event not yet fanned out (0 when none waits).
     pub outbox_lag_seconds: f64,
+    /// The scheduled jobs run in this process.
+    pub jobs: Vec<crate::jobs::JobReading>,
 }
 
 /// The process's metrics: one registry and the families registered in it.
@@ -63,6 +71,9 @@ pub struct Metrics {
     webhook_deliveries: Family<OutcomeLabels, Counter>,
     mails: Family<OutcomeLabels, Counter>,
     outbox_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
+    job_last_success: Family<JobLabels, Gauge>,
+    job_items: Family<JobLabels, Counter>,
+    job_failures: Family<JobLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -75,6 +86,9 @@ impl Default for Metrics {
         let webhook_deliveries = Family::<OutcomeLabels, Counter>::default();
         let mails = Family::<OutcomeLabels, Counter>::default();
         let outbox_lag = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let job_last_success = Family::<JobLabels, Gauge>::default();
+        let job_items = Family::<JobLabels, Counter>::default();
+        let job_failures = Family::<JobLabels, Counter>::default();
         let mut registry = Registry::default();
         // Counters are registered without `_total`: the encoder appends it. Help texts get
         // their final period from the encoder too.
@@ -90,7 +104,27 @@ impl Default for Metrics {
         );
         registry.register("accord_mails", "Mails by outcome (sent, retrying, failed)", mails.clone());
         registry.register("accord_outbox_lag_seconds", "Age of the oldest outbox event not yet relayed", outbox_lag.clone());
-        Self { registry, http_requests, http_duration, graphql_operations, graphql_duration, pool, webhook_deliveries, mails, outbox_lag }
+        registry.register(
+            "accord_job_last_success_timestamp_seconds",
+            "When each scheduled job last succeeded (Unix time)",
+            job_last_success.clone(),
+        );
+        registry.register("accord_job_items", "Items processed by each scheduled job", job_items.clone());
+        registry.register("accord_job_failures", "Failed runs of each scheduled job", job_failures.clone());
+        Self {
+            registry,
+            http_requests,
+            http_duration,
+            graphql_operations,
+            graphql_duration,
+            pool,
+            webhook_deliveries,
+            mails,
+            outbox_lag,
+            job_last_success,
+            job_items,
+            job_failures,
+        }
     }
 }
 
@@ -132,7 +166,7 @@ impl Metrics {
 
     /// The Prometheus text exposition, with the pool gauges and the relay's reading set first.
     #[must_use]
-    pub fn render(&self, pool_size: u32, pool_idle: u32, relay: &RelayReading) -> String {
+    pub fn render(&self, pool_size: u32, pool_idle: u32, relay: &Readings) -> String {
         self.pool.get_or_create(&PoolLabels { state: "open" }).set(i64::from(pool_size));
         self.pool.get_or_create(&PoolLabels { state: "idle" }).set(i64::from(pool_idle));
         let c = &relay.counters;
@@ -149,6 +183,16 @@ impl Metrics {
             counter.inc_by(value.saturating_sub(counter.get()));
         }
         self.outbox_lag.set(relay.outbox_lag_seconds);
+        for j in &relay.jobs {
+            let labels = JobLabels { job: j.job.as_str() };
+            if let Some(at) = j.last_success {
+                self.job_last_success.get_or_create(&labels).set(at.timestamp());
+            }
+            let items = self.job_items.get_or_create(&labels);
+            items.inc_by(j.items.saturating_sub(items.get()));
+            let failures = self.job_failures.get_or_create(&labels);
+            failures.inc_by(j.failures.saturating_sub(failures.get()));
+        }
         let mut out = String::new();
         // Writing into a String cannot fail; the encoder's own errors are formatting ones.
         if let Err(e) = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry) {
@@ -171,7 +215,7 @@ mod tests {
         m.graphql("me", true, Duration::from_millis(3));
         m.graphql("me", true, Duration::from_millis(30));
         m.graphql("drop\"table", false, Duration::from_millis(30));
-        let text = m.render(4, 2, &RelayReading::default());
+        let text = m.render(4, 2, &Readings::default());
         assert!(text.contains("accord_graphql_operations_total{operation=\"me\",outcome=\"ok\"} 2"), "{text}");
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.005\"} 1"));
         assert!(text.contains("accord_graphql_operation_duration_seconds_bucket{operation=\"me\",outcome=\"ok\",le=\"0.05\"} 2"));
@@ -186,7 +230,7 @@ mod tests {
         let m = Metrics::default();
         m.http("GET", "/healthz", 200, Duration::from_millis(1));
         m.graphql("me", true, Duration::from_millis(1));
-        let text = m.render(1, 1, &RelayReading::default());
+        let text = m.render(1, 1, &Readings::default());
         for line in [
             "# HELP accord_http_requests_total HTTP requests by method, route and status.",
             "# TYPE accord_http_requests_total counter",

@@ -4,7 +4,7 @@
 
 use crate::services::Services;
 use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
-use accord_lifecycle::graphql::LifecycleMutation;
+use accord_lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use accord_notifications::graphql::{NotificationsMutation, NotificationsQuery};
 use accord_registry::graphql::RegistryMutation;
 use accord_tenants::graphql::{TenantsMutation, TenantsQuery};
@@ -12,7 +12,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery, NotificationsQuery);
+pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery, NotificationsQuery, LifecycleQuery);
 
 /// All mutations.
 #[derive(MergedObject, Default)]

@@ -149,3 +149,40 @@ pub fn error_code(response: &Value) -> Option<&str> {
 pub fn error_message(response: &Value) -> &str {
     response["errors"][0]["message"].as_str().unwrap_or_default()
 }
+
+/// Copies one grant (and its app) `n` times with new ids, in multi-row statements: a quick way
+/// to put thousands of grants in a database for the scheduled-job tests and benchmarks. The
+/// copies have the template's status, dates and scopes, each its own app (one live grant per
+/// app and holder). Returns the new grant ids.
+///
+/// # Panics
+/// On database failure.
+pub async fn clone_grants(db: &accord_db::Db, template_grant: &str, n: usize) -> Vec<String> {
+    let backend = db.get_database_backend();
+    let app_id: String = db
+        .query_one_raw(sea_orm::Statement::from_string(backend, format!("SELECT app_id FROM grants WHERE id = '{template_grant}'")))
+        .await
+        .expect("template grant")
+        .expect("template grant exists")
+        .try_get("", "app_id")
+        .expect("app_id");
+    let ids: Vec<(String, String)> = (0..n).map(|_| (accord_kernel::new_id(), accord_kernel::new_id())).collect();
+    for chunk in ids.chunks(1000) {
+        let values = chunk.iter().map(|(g, a)| format!("('{g}', '{a}')")).collect::<Vec<_>>().join(", ");
+        let apps = format!(
+            "INSERT INTO apps (id, vendor_tenant_id, name, description, kind, public, client_id, redirect_uris, launch_url, jwks_uri, jwks, purpose, business_owner_email, technical_owner_email, status, status_reason, created_at, updated_at) \
+             WITH v(gid, aid) AS (VALUES {values}) \
+             SELECT v.aid, t.vendor_tenant_id, t.name, t.description, t.kind, t.public, 'acc_' || v.aid, t.redirect_uris, t.launch_url, t.jwks_uri, t.jwks, t.purpose, t.business_owner_email, t.technical_owner_email, t.status, t.status_reason, t.created_at, t.updated_at \
+             FROM v, apps t WHERE t.id = '{app_id}'"
+        );
+        let grants = format!(
+            "INSERT INTO grants (id, app_id, vendor_tenant_id, holder_tenant_id, request_id, scopes, granted_at, expires_at, status, status_reason, revoked_reason, revoked_at, last_reviewed_at, next_review_due, updated_at) \
+             WITH v(gid, aid) AS (VALUES {values}) \
+             SELECT v.gid, v.aid, t.vendor_tenant_id, t.holder_tenant_id, t.request_id, t.scopes, t.granted_at, t.expires_at, t.status, t.status_reason, t.revoked_reason, t.revoked_at, t.last_reviewed_at, t.next_review_due, t.updated_at \
+             FROM v, grants t WHERE t.id = '{template_grant}'"
+        );
+        db.writer().execute_unprepared(&apps).await.expect("clone apps");
+        db.writer().execute_unprepared(&grants).await.expect("clone grants");
+    }
+    ids.into_iter().map(|(g, _)| g).collect()
+}

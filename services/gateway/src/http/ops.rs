@@ -44,6 +44,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             f64::NAN
         }
     };
-    let relay = crate::metrics::RelayReading { counters: state.notifications.metrics.snapshot(), outbox_lag_seconds: lag };
+    let relay =
+        crate::metrics::Readings { counters: state.notifications.metrics.snapshot(), outbox_lag_seconds: lag, jobs: state.jobs.readings() };
     HttpResponse::Ok().content_type(crate::metrics::CONTENT_TYPE).body(state.metrics.render(size, idle, &relay))
 }

@@ -24,6 +24,10 @@ pub struct AppState {
     pub operation_names: Arc<OperationNames>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// What the scheduled jobs have done in this process.
+    pub jobs: Arc<crate::jobs::JobStats>,
+    /// When this process started (a job that never ran is overdue counting from here).
+    pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl std::ops::Deref for AppState {
@@ -49,6 +53,7 @@ impl AppState {
         let schema = with_services(&services);
         let introspection_schema = services.settings.graphql_introspection.then(introspection_schema);
         let operation_names = Arc::new(OperationNames::from_sdl(&schema.sdl()));
-        Self { services, schema, introspection_schema, operation_names, metrics: Arc::default() }
+        let started_at = services.clock.now();
+        Self { services, schema, introspection_schema, operation_names, metrics: Arc::default(), jobs: Arc::default(), started_at }
     }
 }

@@ -116,7 +116,7 @@ impl World {
     /// An API token of the session's user that outlives weeks of clock moves (sessions last
     /// hours).
     pub async fn long_lived(&self, session: &str) -> String {
-        let r = self.gql(session, "mutation { createApiToken(name: \"t\", expiresInDays: 30) { token } }", json!({})).await;
+        let r = self.gql(session, "mutation { createApiToken(name: \"t\", expiresInDays: 365) { token } }", json!({})).await;
         r["data"]["createApiToken"]["token"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned()
     }
 
