@@ -116,18 +116,17 @@ impl Lifecycle {
     #[tracing::instrument(name = "jobs.expiry", skip_all)]
     pub async fn run_expiry(&self, now: DateTime<Utc>) -> Result<JobReport> {
         let mut total = 0u64;
-        loop {
-            let n = accord_db::retrying("expiry_batch", || async {
+        let mut cursor = sweeps::ExpiryCursor::default();
+        while !cursor.done() {
+            let (n, next) = accord_db::retrying("expiry_batch", || async {
                 let tx = accord_db::begin(&self.db).await?;
-                let expired = sweeps::expire_batch(&tx, now, EXPIRY_BATCH).await?;
+                let (expired, next) = sweeps::expire_batch(&tx, now, EXPIRY_BATCH, &cursor).await?;
                 tx.commit().await?;
-                Ok::<_, Error>(expired.len())
+                Ok::<_, Error>((expired.len(), next))
             })
             .await?;
             total += n as u64;
-            if n == 0 {
-                break;
-            }
+            cursor = next;
         }
         Ok(JobReport { job: Job::Expiry, items: total, summary: format!("{total} grants expired") })
     }
