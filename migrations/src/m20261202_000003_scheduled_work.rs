@@ -1,5 +1,7 @@
-//! Scheduled work: periodic reviews of grants (one per grant and due date), and the claims
-//! that make each reminder or notice happen once per (job, item, fire key) across workers.
+//! Scheduled work: periodic reviews of grants (one per grant and due date), the claims that
+//! make each reminder or notice happen once per (job, item, fire key) across workers, and the
+//! grants' expiry index extended by id, so the expiry sweep's `(expiresAt, id)` cursor seeks
+//! instead of scanning every grant that expires at the same instant.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{string, string_null, text_null, timestamp_with_time_zone, timestamp_with_time_zone_null};
@@ -27,6 +29,13 @@ enum Reviews {
     EscalatedAt,
     CreatedAt,
     UpdatedAt,
+}
+#[derive(Iden)]
+enum Grants {
+    Table,
+    Id,
+    Status,
+    ExpiresAt,
 }
 #[derive(Iden)]
 enum JobClaims {
@@ -95,10 +104,27 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+
+        m.drop_index(Index::drop().name("ix_grants_status_expiry").table(Grants::Table).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_grants_status_expiry_id")
+                .table(Grants::Table)
+                .col(Grants::Status)
+                .col(Grants::ExpiresAt)
+                .col(Grants::Id)
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_grants_status_expiry_id").table(Grants::Table).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_grants_status_expiry").table(Grants::Table).col(Grants::Status).col(Grants::ExpiresAt).to_owned(),
+        )
+        .await?;
         for t in [JobClaims::Table.into_iden(), Reviews::Table.into_iden()] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }

@@ -11,8 +11,8 @@ use accord_db::audit::AuditEntry;
 use accord_db::events::{Event, EventType};
 use accord_kernel::Actor;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
 fn live() -> [&'static str; 2] {
@@ -62,11 +62,9 @@ pub async fn expire_batch(
         .order_by_asc(grant::Column::Id)
         .limit(limit);
     if let Some((at, id)) = &cursor.after {
-        q = q.filter(
-            Condition::any()
-                .add(grant::Column::ExpiresAt.gt(*at))
-                .add(Condition::all().add(grant::Column::ExpiresAt.eq(*at)).add(grant::Column::Id.gt(id.clone()))),
-        );
+        // A row comparison, so the (status, expires_at, id) index seeks straight past it.
+        let key = Expr::tuple([Expr::col(grant::Column::ExpiresAt), Expr::col(grant::Column::Id)]);
+        q = q.filter(key.gt(Expr::tuple([Expr::value(*at), Expr::value(id.clone())])));
     }
     if tx.get_database_backend() == DbBackend::Postgres {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
