@@ -483,6 +483,23 @@ mod tests {
     }
 
     #[test]
+    fn job_schedules_default_to_the_spec_and_a_bad_one_is_named_by_its_key() {
+        let d = Settings::from_sources(&env(&[]), None).unwrap().schedules;
+        assert_eq!(d, Schedules::default());
+        assert_eq!((d.expiry.as_str(), d.reminders.as_str()), ("0 * * * * *", "0 0 * * * *"), "every minute, hourly");
+        let s = Settings::from_sources(&env(&[("ACCORD_SCHEDULE_EXPIRY", " */10 * * * * * ")]), None).unwrap();
+        assert_eq!(s.schedules.expiry, "*/10 * * * * *");
+        let e = Settings::from_sources(
+            &env(&[("ACCORD_SCHEDULE_REVIEWS", "0 * * * *"), ("ACCORD_SCHEDULE_CREDENTIALS", "0 0 25 * * *")]),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("ACCORD_SCHEDULE_REVIEWS: `0 * * * *` is not a cron expression with seconds"), "{e}");
+        assert!(e.contains("ACCORD_SCHEDULE_CREDENTIALS: `0 0 25 * * *` is not a valid cron expression"), "{e}");
+    }
+
+    #[test]
     fn short_secret_keys_are_refused_and_never_echoed() {
         let e = Settings::from_sources(&env(&[("ACCORD_SECRET_KEY", "hunter2")]), None).unwrap_err();
         assert!(e.to_string().contains("ACCORD_SECRET_KEY: must be at least 32"));
