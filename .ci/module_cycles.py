@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # The README's layout, lowest first: a crate may depend only on crates before it.
-LAYERS = ["kernel", "scopes", "db", "testkit", "migrations", "tenants", "notifications", "registry", "approvals", "lifecycle", "gateway"]
+LAYERS = ["kernel", "scopes", "db", "testkit", "migrations", "tenants", "notifications", "registry", "approvals", "lifecycle", "enforcement", "gateway"]
 # Crates a crate may use although they are not below it in LAYERS.
 EXTRA_ALLOWED = {"testkit": {"migrations"}}
 

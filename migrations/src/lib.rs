@@ -10,6 +10,7 @@ mod m20261128_000003_approvals;
 mod m20261202_000001_live_authority;
 mod m20261202_000002_notifications;
 mod m20261202_000003_scheduled_work;
+mod m20261203_000001_enforcement;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_live_authority::Migration),
             Box::new(m20261202_000002_notifications::Migration),
             Box::new(m20261202_000003_scheduled_work::Migration),
+            Box::new(m20261203_000001_enforcement::Migration),
         ]
     }
 }

@@ -26,6 +26,6 @@ pub use error::{Error, Result};
 pub use events::audit_only;
 pub use policy::PolicyPatch;
 pub use records::{ApprovalRecord, GrantRecord, PartnershipRecord, RequestRecord};
-pub use repo::policy_for;
+pub use repo::{live_grants_of_app, policy_for};
 pub use requests::{ApproveInput, RequestAccessInput};
 pub use service::Approvals;

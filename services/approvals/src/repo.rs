@@ -102,6 +102,21 @@ pub(crate) async fn live_grant(tx: &impl ConnectionTrait, app_id: &str, holder_i
         .transpose()
 }
 
+/// The ACTIVE or SUSPENDED grants of an app at every data holder (enforcement's live view).
+///
+/// # Errors
+/// A database failure, or a row that does not parse.
+pub async fn live_grants_of_app(db: &impl ConnectionTrait, app_id: &str) -> Result<Vec<GrantRecord>> {
+    grant::Entity::find()
+        .filter(grant::Column::AppId.eq(app_id))
+        .filter(grant::Column::Status.is_in(live()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(GrantRecord::try_from)
+        .collect()
+}
+
 /// Marks the pair's live grant EXPIRED if its time has passed (audit + `grant.expired`), so
 /// the one-live-grant-per-pair rule holds before a new grant is created.
 pub(crate) async fn expire_due(tx: &impl ConnectionTrait, app_id: &str, holder_id: &str, now: DateTime<Utc>) -> Result<()> {

@@ -7,6 +7,8 @@
 //!   plus the GraphQL schemas and metrics), the server and its listeners ([`Application`]), the
 //!   routes, the request-metrics middleware, the GraphQL handler with its body and document
 //!   bounds, health/readiness/`/metrics`, and the JSON error shape.
+//! - [`smart`]: the enforcement edge (SPEC §8): SMART discovery, token, introspection,
+//!   revocation and `auth_request` per data holder, and `/v1/decisions` and `/v1/usage`.
 //! - [`schema`]: every service's GraphQL roots merged, with depth and complexity limits.
 //! - [`metrics`]: Prometheus metrics through `prometheus-client`, with bounded labels.
 //! - [`client_ip`]: which address a request comes from (trusted proxies).
@@ -24,6 +26,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod schema;
 pub mod services;
+pub mod smart;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod worker;

@@ -4,6 +4,7 @@
 
 use crate::services::Services;
 use accord_approvals::graphql::{ApprovalsMutation, ApprovalsQuery, ScopesQuery};
+use accord_enforcement::graphql::EnforcementMutation;
 use accord_lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use accord_notifications::graphql::{NotificationsMutation, NotificationsQuery};
 use accord_registry::graphql::RegistryMutation;
@@ -16,7 +17,14 @@ pub struct QueryRoot(TenantsQuery, ApprovalsQuery, ScopesQuery, NotificationsQue
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(TenantsMutation, RegistryMutation, ApprovalsMutation, LifecycleMutation, NotificationsMutation);
+pub struct MutationRoot(
+    TenantsMutation,
+    RegistryMutation,
+    ApprovalsMutation,
+    LifecycleMutation,
+    NotificationsMutation,
+    EnforcementMutation,
+);
 
 /// The API schema.
 pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -51,6 +59,7 @@ pub fn with_services(services: &Services) -> AccordSchema {
         .data(services.approvals.clone())
         .data(services.lifecycle.clone())
         .data(services.notifications.clone())
+        .data(services.enforcement.clone())
         .finish()
 }
 

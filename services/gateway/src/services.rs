@@ -5,6 +5,7 @@
 
 use accord_approvals::Approvals;
 use accord_db::store::Store;
+use accord_enforcement::Enforcement;
 use accord_kernel::SharedClock;
 use accord_kernel::config::Settings;
 use accord_kernel::keys::{KeySource, MasterKey};
@@ -51,6 +52,8 @@ pub struct Services {
     pub lifecycle: Lifecycle,
     /// The notifications service (the outbox relay, webhook endpoints, mail).
     pub notifications: Notifications,
+    /// Enforcement (tokens, introspection, decisions, usage) over its live view of grants.
+    pub enforcement: Enforcement,
     /// SQL statements executed since start (tests check that lists do not run N+1 queries).
     pub statements: Arc<AtomicU64>,
 }
@@ -97,6 +100,30 @@ impl Services {
         let notifications = Notifications::new(db.clone(), clock.clone(), &settings, &key)
             .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
             .context("cannot set up notifications")?;
-        Ok(Self { settings: Arc::new(settings), db, store, clock, key, tenants, registry, approvals, lifecycle, notifications, statements })
+        let enforcement = Enforcement::new(accord_enforcement::Parts {
+            db: db.clone(),
+            store: store.clone(),
+            clock: clock.clone(),
+            tenants: tenants.clone(),
+            public_url: settings.public_url.clone(),
+            sealer: accord_kernel::seal::Sealer::new(&key, "signing-keys"),
+            allow_private: settings.webhook_allow_private,
+        })
+        .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
+        .context("cannot set up enforcement")?;
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            store,
+            clock,
+            key,
+            tenants,
+            registry,
+            approvals,
+            lifecycle,
+            notifications,
+            enforcement,
+            statements,
+        })
     }
 }

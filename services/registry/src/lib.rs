@@ -23,7 +23,7 @@ pub use credentials::{SECRET_DAYS, SECRET_PREFIX};
 pub use domain::{AppKind, AppStatus, CredentialKind};
 pub use error::{Error, Result};
 pub use repo::{
-    AppFilter, AppRecord, CredentialRecord, app_by_id, apps_by_ids, credentials_expiring, credentials_of, disable_credentials, list_apps,
-    set_status,
+    AppFilter, AppRecord, CredentialRecord, app_by_client_id, app_by_id, apps_by_ids, credentials_expiring, credentials_of,
+    disable_credentials, list_apps, set_status,
 };
 pub use service::{CLIENT_ID_PREFIX, DEFAULT_SECRET_GRACE_HOURS, Registry};

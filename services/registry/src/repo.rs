@@ -195,6 +195,15 @@ pub async fn app_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<App
     app::Entity::find_by_id(id.to_owned()).one(db).await?.map(AppRecord::try_from).transpose()
 }
 
+/// The app with this OAuth client id, if any (enforcement authenticates clients by it).
+///
+/// # Errors
+/// On database failure or a corrupt row.
+#[instrument(skip_all)]
+pub async fn app_by_client_id(db: &impl ConnectionTrait, client_id: &str) -> Result<Option<AppRecord>> {
+    app::Entity::find().filter(app::Column::ClientId.eq(client_id)).one(db).await?.map(AppRecord::try_from).transpose()
+}
+
 /// Apps by id (dataloaders); unknown ids are absent.
 ///
 /// # Errors

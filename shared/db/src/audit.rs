@@ -342,6 +342,25 @@ pub async fn list_for_tenant(
     Ok(Page { items: items.into_iter().map(AuditRecord::try_from).collect::<Result<_, _>>()?, has_next, total })
 }
 
+/// The sequence number of the last event (0 before the first).
+///
+/// # Errors
+/// On database failure.
+pub async fn head_seq(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(chain::Entity::find_by_id(1).one(db).await?.map_or(0, |c| c.seq))
+}
+
+/// Events after `seq`, in chain order, at most `limit` of them: the change feed. Audited
+/// transactions take the chain head first and hold it to commit, so sequence numbers become
+/// visible in order and a reader that saw `seq` never later finds an event before it.
+///
+/// # Errors
+/// On database failure or a row whose details are not JSON.
+pub async fn since(db: &impl ConnectionTrait, seq: i64, limit: u64) -> Result<Vec<AuditRecord>, DbErr> {
+    let rows = event::Entity::find().filter(event::Column::Seq.gt(seq)).order_by_asc(event::Column::Seq).limit(limit).all(db).await?;
+    rows.into_iter().map(AuditRecord::try_from).collect()
+}
+
 /// Events about a target, oldest first (tests and operators).
 ///
 /// # Errors

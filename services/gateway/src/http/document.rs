@@ -123,6 +123,8 @@ pub struct Inspection {
     pub introspection_only: bool,
     /// Why the document is refused before it runs, if it is.
     pub refusal: Option<String>,
+    /// The executed operation is a mutation (enforcement catches up with it before answering).
+    pub mutation: bool,
 }
 
 /// Inspects a document as it will execute with `operation_name`. When the executed operation
@@ -166,7 +168,7 @@ pub fn inspect(doc: &ExecutableDocument, operation_name: Option<&str>, names: &O
         && !roots.too_deep
         && !roots.names.is_empty()
         && roots.names.iter().all(|n| META_FIELDS.contains(n));
-    Inspection { label: names.label(name, ty, &roots.names), introspection_only, refusal }
+    Inspection { label: names.label(name, ty, &roots.names), introspection_only, refusal, mutation: ty == Some(OperationType::Mutation) }
 }
 
 /// The operation the executor will run, exactly as async-graphql picks it: the one named by

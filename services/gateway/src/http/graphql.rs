@@ -51,7 +51,7 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
         let mut response = match inspected {
             Err(parse_error) => Response::from_errors(vec![parse_error]),
             Ok(Inspection { refusal: Some(why), .. }) => Response::from_errors(vec![ServerError::new(why, None)]),
-            Ok(Inspection { introspection_only, .. }) => {
+            Ok(Inspection { introspection_only, mutation, .. }) => {
                 let principal = match bearer(&req) {
                     None => None,
                     Some(Err(())) => {
@@ -82,7 +82,15 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
                     .data(DataLoader::new(AppLoader(state.registry.clone()), tokio::spawn))
                     .data(DataLoader::new(GrantLoader(state.approvals.clone()), tokio::spawn))
                     .data(DataLoader::new(ApprovalsLoader(state.approvals.clone()), tokio::spawn));
-                schema_for(&state, introspection_only).execute(request).await
+                let response = schema_for(&state, introspection_only).execute(request).await;
+                if mutation {
+                    // What this process just changed is in force here before the caller hears
+                    // of it (other replicas follow within the feed's interval).
+                    if let Err(e) = state.enforcement.poll_feed().await {
+                        tracing::warn!(error = %accord_kernel::gql::cause_chain(&e), "enforcement could not catch up with a mutation");
+                    }
+                }
+                response
             }
         };
         // Parse and validation errors (unknown enum values, wrong types, depth and complexity

@@ -50,6 +50,8 @@ impl Application {
             None => None,
         };
         let server = api_server(listener, state.clone(), metrics.is_none())?;
+        // Every process that answers requests follows the change feed for its decision view.
+        state.enforcement.spawn_background();
         tracing::info!(address = %format!("http://{}:{port}", listener_host(&bind)), "accord is listening");
         Ok(Self { port, server, metrics, state })
     }

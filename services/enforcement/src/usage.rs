@@ -1,0 +1,260 @@
+//! Usage: what gateways report (`POST /v1/usage`) and what Accord itself decided (tokens
+//! issued and refused, decisions, `/authz` answers), kept in `usage_records` for the trail and
+//! for the unused-scope and dormant-grant findings. Accord's own entries go through the
+//! [`AccessLog`]: a bounded queue flushed in batches, so the hot path never waits for a
+//! write; allowed decisions are counted per (holder, client, grant, type, interaction, source)
+//! within a flush instead of a row each.
+
+use crate::entities::usage_record;
+use crate::error::{Error, Result};
+use crate::fhir::Interaction;
+use crate::service::Enforcement;
+use accord_kernel::Principal;
+use accord_scopes::ResourceType;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tokio::sync::mpsc;
+
+/// The most records one `POST /v1/usage` may carry.
+pub const MAX_USAGE_RECORDS: usize = 1_000;
+/// How often the access log is written.
+pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+/// Entries queued before the hot path waits for the writer.
+const QUEUE: usize = 20_000;
+/// Rows per insert statement.
+const ROWS_PER_INSERT: usize = 500;
+
+/// One entry of Accord's own access log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// The data holder.
+    pub holder_tenant_id: String,
+    /// The client.
+    pub client_id: String,
+    /// The app, when known.
+    pub app_id: Option<String>,
+    /// The grant it was decided on, when there was one.
+    pub grant_id: Option<String>,
+    /// The resource type, for resource decisions.
+    pub resource_type: Option<String>,
+    /// The interaction (or `token`).
+    pub interaction: Option<String>,
+    /// The scope(s), for tokens and scope decisions.
+    pub scope: Option<String>,
+    /// `allowed`, `denied`, `issued`, `refused`.
+    pub outcome: String,
+    /// `token`, `decision`, `authz`, `introspection`.
+    pub source: &'static str,
+}
+
+/// An entry and when it happened.
+type Timed = (Entry, DateTime<Utc>);
+
+/// The access log's queue. Entries sent before [`AccessLog::spawn`] wait in the queue.
+pub struct AccessLog {
+    db: accord_db::Db,
+    tx: mpsc::Sender<Timed>,
+    rx: Mutex<Option<mpsc::Receiver<Timed>>>,
+}
+
+impl AccessLog {
+    pub(crate) fn new(db: accord_db::Db) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        Self { db, tx, rx: Mutex::new(Some(rx)) }
+    }
+
+    /// Queues `entry` (waits only when the writer is [`QUEUE`] entries behind).
+    pub(crate) async fn record(&self, entry: Entry, at: DateTime<Utc>) {
+        if self.tx.send((entry, at)).await.is_err() {
+            tracing::warn!("the access log writer has stopped");
+        }
+    }
+
+    /// Starts the writer (once).
+    pub(crate) fn spawn(&self) {
+        let Some(mut rx) = self.rx.lock().ok().and_then(|mut r| r.take()) else { return };
+        let db = self.db.clone();
+        tokio::spawn(async move {
+            let mut batch: Vec<Timed> = Vec::new();
+            loop {
+                let closed = rx.recv_many(&mut batch, QUEUE).await == 0;
+                if !batch.is_empty() {
+                    let rows = fold(std::mem::take(&mut batch));
+                    if let Err(e) = insert(&db, rows).await {
+                        tracing::error!(error = %accord_kernel::gql::cause_chain(&e), "cannot write the access log");
+                    }
+                }
+                if closed {
+                    return;
+                }
+                tokio::time::sleep(FLUSH_EVERY).await;
+            }
+        });
+    }
+}
+
+/// Same entries (allowed decisions repeat a lot) become one row with a count; the row keeps
+/// the first time.
+fn fold(entries: Vec<Timed>) -> Vec<usage_record::ActiveModel> {
+    let received = Utc::now();
+    let mut counted: HashMap<Entry, (DateTime<Utc>, i64)> = HashMap::new();
+    let mut order = Vec::new();
+    for (e, at) in entries {
+        match counted.get_mut(&e) {
+            Some((_, n)) => *n += 1,
+            None => {
+                order.push(e.clone());
+                counted.insert(e, (at, 1));
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|e| {
+            let (at, count) = counted.remove(&e)?;
+            Some(row(e, at, count, received))
+        })
+        .collect()
+}
+
+fn row(e: Entry, at: DateTime<Utc>, count: i64, received: DateTime<Utc>) -> usage_record::ActiveModel {
+    usage_record::ActiveModel {
+        id: Set(accord_kernel::new_id()),
+        holder_tenant_id: Set(e.holder_tenant_id),
+        client_id: Set(e.client_id),
+        app_id: Set(e.app_id),
+        grant_id: Set(e.grant_id),
+        resource_type: Set(e.resource_type),
+        interaction: Set(e.interaction),
+        scope: Set(e.scope),
+        outcome: Set(e.outcome),
+        source: Set(e.source.to_owned()),
+        count: Set(count),
+        at: Set(at),
+        received_at: Set(received),
+    }
+}
+
+async fn insert(db: &accord_db::Db, rows: Vec<usage_record::ActiveModel>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Unaudited bookkeeping in one transaction: a call's records are all kept or none.
+    let tx = accord_db::begin_unaudited(db).await?;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        usage_record::Entity::insert_many(chunk).exec(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One record of `POST /v1/usage`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageIn {
+    /// The client.
+    pub client_id: String,
+    /// The resource type.
+    pub resource_type: String,
+    /// The interaction.
+    pub interaction: String,
+    /// What the gateway did (`allowed`, `denied`, `error`, or its own word, ≤ 32 characters).
+    pub outcome: String,
+    /// When.
+    pub at: String,
+}
+
+impl Enforcement {
+    /// Keeps what a gateway reported (≤ [`MAX_USAGE_RECORDS`], all or none).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the first bad record and field; [`Error::Unavailable`] when
+    /// the database fails.
+    pub async fn report_usage(&self, caller: &Principal, records: Vec<UsageIn>) -> Result<usize> {
+        if records.is_empty() {
+            return Err(Error::Invalid("records: at least one usage record is expected".into()));
+        }
+        if records.len() > MAX_USAGE_RECORDS {
+            return Err(Error::Invalid(format!("records: at most {MAX_USAGE_RECORDS} per call ({} sent)", records.len())));
+        }
+        let now = self.inner.clock.now();
+        let mut rows = Vec::with_capacity(records.len());
+        for (i, r) in records.into_iter().enumerate() {
+            let field = |f: &str, problem: &str| Error::Invalid(format!("records[{i}].{f}: {problem}"));
+            let client_id = r.client_id.trim();
+            if client_id.is_empty() || client_id.len() > 200 {
+                return Err(field("clientId", "must be a client id (1 to 200 characters)"));
+            }
+            let resource_type = ResourceType::from_name(r.resource_type.trim()).ok_or_else(|| {
+                let hint =
+                    ResourceType::suggest(r.resource_type.trim()).map(|t| format!(" (did you mean {}?)", t.name())).unwrap_or_default();
+                field("resourceType", &format!("is not a FHIR R4 resource type{hint}"))
+            })?;
+            let interaction = Interaction::parse(&r.interaction).map_err(|e| field("interaction", &e))?;
+            let outcome = r.outcome.trim().to_ascii_lowercase();
+            if outcome.is_empty() || outcome.len() > 32 || !outcome.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                return Err(field("outcome", "must be a word such as allowed, denied or error (at most 32 letters, digits, - or _)"));
+            }
+            let at = DateTime::parse_from_rfc3339(r.at.trim()).map_err(|_| field("at", "must be an RFC 3339 time"))?.with_timezone(&Utc);
+            if at > now + Duration::minutes(5) {
+                return Err(field("at", "is in the future"));
+            }
+            let client = self.client(client_id).await?;
+            let app_id = client.as_ref().map(|c| c.app.id.clone());
+            let grant_id = client.as_ref().and_then(|c| c.grant_at(&caller.tenant_id)).map(|g| g.id.clone());
+            let entry = Entry {
+                holder_tenant_id: caller.tenant_id.clone(),
+                client_id: client_id.to_owned(),
+                app_id,
+                grant_id,
+                resource_type: Some(resource_type.name().to_owned()),
+                interaction: Some(interaction.name()),
+                scope: None,
+                outcome,
+                source: "reported",
+            };
+            rows.push(row(entry, at, 1, now));
+        }
+        let n = rows.len();
+        insert(&self.inner.db, rows).await?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(outcome: &str) -> Entry {
+        Entry {
+            holder_tenant_id: "h".into(),
+            client_id: "c".into(),
+            app_id: None,
+            grant_id: Some("g".into()),
+            resource_type: Some("Observation".into()),
+            interaction: Some("read".into()),
+            scope: None,
+            outcome: outcome.into(),
+            source: "authz",
+        }
+    }
+
+    #[test]
+    fn repeated_entries_in_one_flush_become_one_row_with_their_count() {
+        let t = Utc::now();
+        let rows = fold(vec![(entry("allowed"), t), (entry("allowed"), t), (entry("denied"), t), (entry("allowed"), t)]);
+        let counts: Vec<(String, i64)> = rows
+            .iter()
+            .map(|r| match (&r.outcome, &r.count) {
+                (sea_orm::ActiveValue::Set(o), sea_orm::ActiveValue::Set(c)) => (o.clone(), *c),
+                _ => (String::new(), 0),
+            })
+            .collect();
+        assert_eq!(counts, vec![("allowed".to_owned(), 3), ("denied".to_owned(), 1)]);
+    }
+}

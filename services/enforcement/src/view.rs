@@ -1,0 +1,294 @@
+//! The live view: what every hot-path answer (decision, introspection, `/authz`, token) reads
+//! instead of the database. Per client id, the app and its live (ACTIVE or SUSPENDED) grants at
+//! every holder; per slug, the holder; per API-token hash, the principal. Entries are loaded on
+//! first use and dropped when the change feed ([`crate::feed`]) reports a change that concerns
+//! them. The feed also confirms freshness: when it has not succeeded within [`STALE_AFTER`],
+//! the view is not trusted and every answer goes to the database, so with the database down
+//! decisions fail closed. Expiry needs no event: every answer compares `expires_at` with the
+//! clock.
+//!
+//! A load that raced a change is used once and not kept: each entry remembers the feed epoch
+//! it was read at, and the feed records the epoch at which each app (or everything) changed.
+
+use accord_approvals::GrantRecord;
+use accord_approvals::domain::GrantStatus;
+use accord_kernel::Principal;
+use accord_registry::AppRecord;
+use accord_scopes::ScopeSet;
+use accord_tenants::records::TenantRecord;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long the view is trusted after the change feed last succeeded. Revocation on another
+/// replica reaches this one within the feed's poll interval; past this bound, answers go to the
+/// database (and fail closed when it does not answer).
+pub const STALE_AFTER: Duration = Duration::from_millis(1000);
+/// How long a cached API-token principal is reused before the token is checked again (which
+/// also refreshes its `lastUsedAt`). Revocation, role changes and deactivation evict sooner.
+pub const PRINCIPAL_TTL: Duration = Duration::from_secs(60);
+/// Bound on each cache (a full one is emptied: cheap, and it refills from the database).
+pub const MAX_ENTRIES: usize = 2_000_000;
+
+/// A live grant, as decisions need it.
+#[derive(Debug, Clone)]
+pub struct LiveGrant {
+    /// Its id.
+    pub id: String,
+    /// The data holder.
+    pub holder_tenant_id: String,
+    /// Its scopes.
+    pub scopes: ScopeSet,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+    /// ACTIVE or SUSPENDED.
+    pub status: GrantStatus,
+}
+
+impl LiveGrant {
+    fn from_record(g: &GrantRecord) -> Option<Self> {
+        let scopes = ScopeSet::parse_all(&g.scopes).ok()?;
+        Some(Self { id: g.id.clone(), holder_tenant_id: g.holder_tenant_id.clone(), scopes, expires_at: g.expires_at, status: g.status })
+    }
+
+    /// Whether it grants anything at `now`: ACTIVE and not past its expiry (SPEC §2.4).
+    #[must_use]
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.status == GrantStatus::Active && self.expires_at > now
+    }
+
+    /// Why it grants nothing at `now`, if it does not.
+    #[must_use]
+    pub fn why_not(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        if self.expires_at <= now {
+            Some("the grant has expired")
+        } else if self.status != GrantStatus::Active {
+            Some("the grant is suspended")
+        } else {
+            None
+        }
+    }
+}
+
+/// A client as enforcement sees it: its app and its live grants.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// The app.
+    pub app: AppRecord,
+    /// Its live grants, one per holder at most.
+    pub grants: Vec<LiveGrant>,
+}
+
+impl Client {
+    pub(crate) fn new(app: AppRecord, grants: &[GrantRecord]) -> Self {
+        Self { app, grants: grants.iter().filter_map(LiveGrant::from_record).collect() }
+    }
+
+    /// The live (ACTIVE or SUSPENDED) grant at `holder_id`, if any.
+    #[must_use]
+    pub fn grant_at(&self, holder_id: &str) -> Option<&LiveGrant> {
+        self.grants.iter().find(|g| g.holder_tenant_id == holder_id)
+    }
+}
+
+struct Cached<T> {
+    value: T,
+    at: Instant,
+}
+
+#[derive(Default)]
+struct Epochs {
+    /// The epoch at which each app last changed.
+    apps: HashMap<String, u64>,
+    /// The epoch at which everything was last dropped.
+    all: u64,
+}
+
+/// The view. Shared by every request of this process.
+#[derive(Default)]
+pub struct View {
+    clients: RwLock<HashMap<String, Option<Arc<Client>>>>,
+    by_app: RwLock<HashMap<String, String>>,
+    holders: RwLock<HashMap<String, Option<Arc<TenantRecord>>>>,
+    principals: RwLock<HashMap<[u8; 32], Cached<Principal>>>,
+    revoked: RwLock<HashMap<String, DateTime<Utc>>>,
+    epoch: AtomicU64,
+    epochs: Mutex<Epochs>,
+    principals_epoch: AtomicU64,
+    holders_epoch: AtomicU64,
+    confirmed: Mutex<Option<Instant>>,
+}
+
+impl View {
+    /// Whether the change feed confirmed the view recently enough to trust it.
+    #[must_use]
+    pub fn is_fresh(&self) -> bool {
+        self.confirmed.lock().ok().and_then(|c| *c).is_some_and(|at| at.elapsed() < STALE_AFTER)
+    }
+
+    /// The feed succeeded just now.
+    pub(crate) fn confirm(&self) {
+        if let Ok(mut c) = self.confirmed.lock() {
+            *c = Some(Instant::now());
+        }
+    }
+
+    /// The current epoch (read before a load; see [`View::put_client`]).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// The cached client, when the view is fresh.
+    pub(crate) fn client(&self, client_id: &str) -> Option<Option<Arc<Client>>> {
+        if !self.is_fresh() {
+            return None;
+        }
+        self.clients.read().ok()?.get(client_id).cloned()
+    }
+
+    /// Keeps what a load read at `epoch`, unless something it covers changed since.
+    pub(crate) fn put_client(&self, client_id: &str, client: Option<Arc<Client>>, epoch: u64) {
+        let Ok(epochs) = self.epochs.lock() else { return };
+        if epochs.all > epoch || client.as_ref().is_some_and(|c| epochs.apps.get(&c.app.id).is_some_and(|e| *e > epoch)) {
+            return;
+        }
+        // A client unknown at `epoch` may have been registered since: any app change voids it.
+        if client.is_none() && epochs.apps.values().any(|e| *e > epoch) {
+            return;
+        }
+        if let (Ok(mut clients), Ok(mut by_app)) = (self.clients.write(), self.by_app.write()) {
+            if clients.len() >= MAX_ENTRIES {
+                clients.clear();
+                by_app.clear();
+            }
+            if let Some(c) = &client {
+                by_app.insert(c.app.id.clone(), client_id.to_owned());
+            }
+            clients.insert(client_id.to_owned(), client);
+        }
+    }
+
+    /// An app changed (its status, keys, or one of its grants).
+    pub(crate) fn app_changed(&self, app_id: &str) {
+        let epoch = self.epoch.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(mut epochs) = self.epochs.lock() {
+            if epochs.apps.len() > 100_000 {
+                epochs.apps.clear();
+                epochs.all = epoch;
+            }
+            epochs.apps.insert(app_id.to_owned(), epoch);
+        }
+        if let (Ok(mut clients), Ok(mut by_app)) = (self.clients.write(), self.by_app.write()) {
+            if let Some(client_id) = by_app.remove(app_id) {
+                clients.remove(&client_id);
+            }
+            // Unknown clients may be this app, newly registered.
+            clients.retain(|_, c| c.is_some());
+        }
+    }
+
+    /// Something changed that cannot be tied to one app: drop every client.
+    pub(crate) fn everything_changed(&self) {
+        let epoch = self.epoch.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(mut epochs) = self.epochs.lock() {
+            epochs.apps.clear();
+            epochs.all = epoch;
+        }
+        if let (Ok(mut clients), Ok(mut by_app)) = (self.clients.write(), self.by_app.write()) {
+            clients.clear();
+            by_app.clear();
+        }
+        self.holders_changed();
+    }
+
+    /// A tenant changed (status, name, slug).
+    pub(crate) fn holders_changed(&self) {
+        self.holders_epoch.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut h) = self.holders.write() {
+            h.clear();
+        }
+    }
+
+    pub(crate) fn holders_epoch(&self) -> u64 {
+        self.holders_epoch.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn holder(&self, slug: &str) -> Option<Option<Arc<TenantRecord>>> {
+        if !self.is_fresh() {
+            return None;
+        }
+        self.holders.read().ok()?.get(slug).cloned()
+    }
+
+    pub(crate) fn put_holder(&self, slug: &str, holder: Option<Arc<TenantRecord>>, epoch: u64) {
+        if self.holders_epoch() != epoch {
+            return;
+        }
+        if let Ok(mut h) = self.holders.write() {
+            if h.len() >= MAX_ENTRIES {
+                h.clear();
+            }
+            h.insert(slug.to_owned(), holder);
+        }
+    }
+
+    /// A user, API token or tenant changed: cached principals are dropped.
+    pub(crate) fn principals_changed(&self) {
+        self.principals_epoch.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut p) = self.principals.write() {
+            p.clear();
+        }
+    }
+
+    pub(crate) fn principals_epoch(&self) -> u64 {
+        self.principals_epoch.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn principal(&self, hash: &[u8; 32]) -> Option<Principal> {
+        if !self.is_fresh() {
+            return None;
+        }
+        let p = self.principals.read().ok()?;
+        p.get(hash).filter(|c| c.at.elapsed() < PRINCIPAL_TTL).map(|c| c.value.clone())
+    }
+
+    pub(crate) fn put_principal(&self, hash: [u8; 32], principal: Principal, epoch: u64) {
+        if self.principals_epoch() != epoch {
+            return;
+        }
+        if let Ok(mut p) = self.principals.write() {
+            if p.len() >= MAX_ENTRIES {
+                p.clear();
+            }
+            p.insert(hash, Cached { value: principal, at: Instant::now() });
+        }
+    }
+
+    /// Whether the access token with this `jti` was revoked.
+    #[must_use]
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        self.revoked.read().is_ok_and(|r| r.contains_key(jti))
+    }
+
+    /// Marks an access token revoked until it would have expired anyway.
+    pub(crate) fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) {
+        if let Ok(mut r) = self.revoked.write() {
+            r.insert(jti.to_owned(), expires_at);
+        }
+    }
+
+    /// Forgets revocations of tokens that have expired anyway.
+    pub(crate) fn prune_revoked(&self, now: DateTime<Utc>) {
+        if let Ok(mut r) = self.revoked.write() {
+            r.retain(|_, exp| *exp > now);
+        }
+    }
+
+    /// How many clients are cached (metrics and tests).
+    #[must_use]
+    pub fn cached_clients(&self) -> usize {
+        self.clients.read().map_or(0, |c| c.len())
+    }
+}

@@ -1,0 +1,120 @@
+//! `POST /t/{slug}/oauth/token`, `/oauth/introspect` and `/oauth/revoke`: form posts
+//! (`application/x-www-form-urlencoded`, at most 64 KiB), JSON answers, never cached.
+
+use super::{bearer, content_type_is, error_answer, holder, holder_principal, json_error, read_body};
+use crate::http::state::AppState;
+use accord_enforcement::{OAuthError, Revoker, TokenForm};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The largest form accepted.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+fn oauth_error(e: &OAuthError) -> HttpResponse {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    json_error(status, e.code, &e.description)
+}
+
+/// The form, or the `invalid_request` to answer. A repeated parameter is refused (RFC 6749
+/// §3.1: parameters MUST NOT be included more than once).
+async fn form<T: for<'de> Deserialize<'de>>(req: &HttpRequest, payload: web::Payload) -> Result<T, HttpResponse> {
+    if !content_type_is(req, "application/x-www-form-urlencoded") {
+        return Err(oauth_error(&OAuthError::invalid_request("the body must be application/x-www-form-urlencoded")));
+    }
+    let body = read_body(payload, MAX_FORM_BYTES).await?;
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        if seen.insert(k.to_string(), v.into_owned()).is_some() {
+            return Err(oauth_error(&OAuthError::invalid_request(format!("{k}: sent more than once"))));
+        }
+    }
+    let value = serde_json::to_value(seen).unwrap_or_default();
+    serde_json::from_value(value).map_err(|_| oauth_error(&OAuthError::invalid_request("the form cannot be read")))
+}
+
+/// `POST /t/{slug}/oauth/token` (SMART Backend Services).
+pub async fn token(state: web::Data<AppState>, slug: web::Path<String>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let h = match holder(&state, &slug).await {
+        Ok(h) => h,
+        Err(answer) => return answer,
+    };
+    let form: TokenForm = match form(&req, payload).await {
+        Ok(f) => f,
+        Err(answer) => return answer,
+    };
+    match state.enforcement.issue_token(&h, form).await {
+        Ok(t) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(t),
+        Err(e) => {
+            let mut answer = oauth_error(&e);
+            answer.headers_mut().insert(actix_web::http::header::PRAGMA, actix_web::http::header::HeaderValue::from_static("no-cache"));
+            answer
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenParam {
+    token: Option<String>,
+    #[allow(dead_code)]
+    token_type_hint: Option<String>,
+    client_assertion_type: Option<String>,
+    client_assertion: Option<String>,
+}
+
+/// `POST /t/{slug}/oauth/introspect` (RFC 7662), authenticated with the holder's API token.
+pub async fn introspect(state: web::Data<AppState>, slug: web::Path<String>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let h = match holder(&state, &slug).await {
+        Ok(h) => h,
+        Err(answer) => return answer,
+    };
+    let caller = match holder_principal(&state, &req).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let p: TokenParam = match form(&req, payload).await {
+        Ok(f) => f,
+        Err(answer) => return answer,
+    };
+    let Some(token) = p.token.filter(|t| !t.is_empty()) else {
+        return oauth_error(&OAuthError::invalid_request("token is required"));
+    };
+    match state.enforcement.introspect(&caller, &h, &token).await {
+        Ok(answer) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(answer),
+        Err(e) => error_answer(&e),
+    }
+}
+
+/// `POST /t/{slug}/oauth/revoke` (RFC 7009), by the holder's API token or by the client with
+/// its assertion.
+pub async fn revoke(state: web::Data<AppState>, slug: web::Path<String>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let h = match holder(&state, &slug).await {
+        Ok(h) => h,
+        Err(answer) => return answer,
+    };
+    let revoker_is_holder = bearer(&req).is_some();
+    let holder_caller = if revoker_is_holder {
+        match holder_principal(&state, &req).await {
+            Ok(p) => Some(p),
+            Err(answer) => return answer,
+        }
+    } else {
+        None
+    };
+    let p: TokenParam = match form(&req, payload).await {
+        Ok(f) => f,
+        Err(answer) => return answer,
+    };
+    let Some(token) = p.token.filter(|t| !t.is_empty()) else {
+        return oauth_error(&OAuthError::invalid_request("token is required"));
+    };
+    let revoker = match holder_caller {
+        Some(p) => Revoker::Holder(p),
+        None => Revoker::Client { assertion_type: p.client_assertion_type, assertion: p.client_assertion },
+    };
+    match state.enforcement.revoke(&h, revoker, &token).await {
+        Ok(()) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).finish(),
+        Err(e) => oauth_error(&e),
+    }
+}

@@ -1,0 +1,15 @@
+//! Enforcement end to end against the real server (SQLite, or PostgreSQL + Redis when
+//! configured): SMART Backend Services as Inferno checks it and the SHALLs it skips,
+//! introspection, revocation, `/authz`, decisions, usage, key rotation, and revocation reaching
+//! another replica.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod authz;
+mod backend_services;
+mod client_auth;
+mod decisions;
+mod introspection;
+mod keys;
+mod replicas;
+mod world;
