@@ -17,6 +17,17 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+/// The longest a hot-path answer waits for the database when the view cannot answer: past it,
+/// the answer is "cannot decide" (deny), not a hung gateway.
+pub const DB_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// `fut`, or [`Error::Unavailable`] when it takes longer than [`DB_WAIT`].
+async fn bounded<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::time::timeout(DB_WAIT, fut)
+        .await
+        .unwrap_or_else(|_| Err(Error::unavailable(std::io::Error::other("the database did not answer in time"))))
+}
+
 /// Verified access tokens kept (by hash) so a hot token is not verified again on every call.
 const MAX_VERIFIED: usize = 200_000;
 
@@ -163,7 +174,8 @@ impl Enforcement {
             Some(h) => h,
             None => {
                 let epoch = self.inner.view.holders_epoch();
-                let found = accord_tenants::lookup::tenant_by_slug(self.inner.db.reader(), slug).await?.map(Arc::new);
+                let found =
+                    bounded(async { Ok(accord_tenants::lookup::tenant_by_slug(self.inner.db.reader(), slug).await?) }).await?.map(Arc::new);
                 self.inner.view.put_holder(slug, found.clone(), epoch);
                 found
             }
@@ -181,13 +193,16 @@ impl Enforcement {
         }
         let epoch = self.inner.view.epoch();
         let db = self.inner.db.reader();
-        let client = match accord_registry::app_by_client_id(db, client_id).await? {
-            Some(app) => {
-                let grants = accord_approvals::live_grants_of_app(db, &app.id).await?;
-                Some(Arc::new(Client::new(app, &grants)))
-            }
-            None => None,
-        };
+        let client = bounded(async {
+            Ok(match accord_registry::app_by_client_id(db, client_id).await? {
+                Some(app) => {
+                    let grants = accord_approvals::live_grants_of_app(db, &app.id).await?;
+                    Some(Arc::new(Client::new(app, &grants)))
+                }
+                None => None,
+            })
+        })
+        .await?;
         self.inner.view.put_client(client_id, client.clone(), epoch);
         Ok(client)
     }
@@ -203,7 +218,7 @@ impl Enforcement {
             Some(p) => p,
             None => {
                 let epoch = self.inner.view.principals_epoch();
-                let p = self.inner.tenants.authenticate(bearer).await?;
+                let p = bounded(async { Ok(self.inner.tenants.authenticate(bearer).await?) }).await?;
                 self.inner.view.put_principal(hash, p.clone(), epoch);
                 p
             }

@@ -20,11 +20,26 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, limit: usize) -> Re
     serde_json::from_slice(&body).map_err(|e| json_error(StatusCode::BAD_REQUEST, "invalid_request", &format!("the body is not JSON: {e}")))
 }
 
-/// `POST /v1/decisions`. A decision that cannot be made is `503` with `"allowed": false`.
+/// A decision that cannot be made: `503`, and a body that denies.
+fn cannot_decide(e: &Error) -> HttpResponse {
+    tracing::error!(error = %accord_kernel::gql::cause_chain(e), "a decision could not be made; denied");
+    HttpResponse::ServiceUnavailable().json(json!({
+        "allowed": false, "grantId": null, "expiresAt": null, "allowedScopes": [],
+        "denied": [], "error": "temporarily_unavailable",
+        "error_description": "access cannot be confirmed right now; deny and try again shortly",
+    }))
+}
+
+/// `POST /v1/decisions`. A decision that cannot be made (the caller's token or the grant
+/// cannot be read) is `503` with `"allowed": false`.
 pub async fn decisions(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let caller = match holder_principal(&state, &req).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
+    let caller = match super::bearer(&req) {
+        None => return error_answer(&Error::Unauthenticated("send a data holder's API token as `Authorization: Bearer <token>`".into())),
+        Some(token) => match state.enforcement.authenticate_holder(token).await {
+            Ok(p) => p,
+            Err(e @ (Error::Unavailable(_) | Error::Internal(_))) => return cannot_decide(&e),
+            Err(e) => return error_answer(&e),
+        },
     };
     let body = match json_body(&req, payload, MAX_DECISION_BYTES).await {
         Ok(b) => b,
@@ -36,14 +51,7 @@ pub async fn decisions(state: web::Data<AppState>, req: HttpRequest, payload: we
     };
     match state.enforcement.decide(&caller, &ask).await {
         Ok(d) => HttpResponse::Ok().json(d),
-        Err(e @ (Error::Unavailable(_) | Error::Internal(_))) => {
-            tracing::error!(error = %accord_kernel::gql::cause_chain(&e), "a decision could not be made; denied");
-            HttpResponse::ServiceUnavailable().json(json!({
-                "allowed": false, "grantId": null, "expiresAt": null, "allowedScopes": [],
-                "denied": [], "error": "temporarily_unavailable",
-                "error_description": "access cannot be confirmed right now; deny and try again shortly",
-            }))
-        }
+        Err(e @ (Error::Unavailable(_) | Error::Internal(_))) => cannot_decide(&e),
         Err(e) => error_answer(&e),
     }
 }

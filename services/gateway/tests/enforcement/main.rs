@@ -11,5 +11,6 @@ mod client_auth;
 mod decisions;
 mod introspection;
 mod keys;
+mod processes;
 mod replicas;
 mod world;
