@@ -172,15 +172,23 @@ struct Fetched {
 /// as their `Cache-Control` allows, refetched on an unknown `kid` (at most every
 /// [`REFETCH_AT_MOST_EVERY`]).
 pub struct JwksFetcher {
-    http: reqwest::Client,
+    http: std::sync::RwLock<reqwest::Client>,
+    guard: accord_notifications::ssrf::Guard,
     cache: Mutex<HashMap<String, Fetched>>,
 }
 
 impl JwksFetcher {
-    /// A fetcher over `http` (built with the SSRF guard as its resolver).
+    /// A fetcher over `http` (built with `guard` as its resolver, which covers names; an
+    /// address literal in the URL is checked by the guard before each fetch).
     #[must_use]
-    pub fn new(http: reqwest::Client) -> Self {
-        Self { http, cache: Mutex::default() }
+    pub fn new(http: reqwest::Client, guard: accord_notifications::ssrf::Guard) -> Self {
+        Self { http: std::sync::RwLock::new(http), guard, cache: Mutex::default() }
+    }
+
+    pub(crate) fn replace_client(&self, http: reqwest::Client) {
+        if let Ok(mut h) = self.http.write() {
+            *h = http;
+        }
     }
 
     /// The set at `uri`: cached when fresh (and not `refresh`), else fetched.
@@ -207,7 +215,10 @@ impl JwksFetcher {
 
     async fn fetch(&self, uri: &str) -> Result<(JwkSet, Duration), OAuthError> {
         let fail = |why: &str| OAuthError::invalid_client(format!("the app's jwksUri cannot be used: {why}"));
-        let mut resp = self.http.get(uri).header("accept", "application/json").send().await.map_err(|e| {
+        let parsed = url::Url::parse(uri).map_err(|_| fail("it is not a URL"))?;
+        self.guard.check_url(&parsed).await.map_err(|e| fail(&e.to_string()))?;
+        let http = self.http.read().map(|h| h.clone()).map_err(|_| fail("the HTTP client is unavailable"))?;
+        let mut resp = http.get(uri).header("accept", "application/json").send().await.map_err(|e| {
             tracing::info!(uri, error = %accord_kernel::gql::cause_chain(&e), "jwksUri fetch failed");
             fail(if e.is_timeout() { "it did not answer in time" } else { "it could not be fetched" })
         })?;

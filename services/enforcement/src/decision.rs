@@ -204,7 +204,7 @@ impl Enforcement {
             outcome: if decision.allowed { "allowed" } else { "denied" }.into(),
             source: "decision",
         };
-        self.inner.log.record(entry, now).await;
+        self.inner.log.record(entry, now);
         Ok(decision)
     }
 
@@ -240,7 +240,7 @@ impl Enforcement {
                 outcome: if matches!(outcome, Authz::Allow { .. }) { "allowed" } else { "denied" }.into(),
                 source: "authz",
             };
-            self.inner.log.record(entry, now).await;
+            self.inner.log.record(entry, now);
         }
         Ok(outcome)
     }

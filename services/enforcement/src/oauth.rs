@@ -106,16 +106,16 @@ impl Enforcement {
         };
         let refuse = |why: String| OAuthError::invalid_scope(why);
         let Some(grant) = client.grant_at(&holder.id) else {
-            self.log_token(holder, &client, None, &requested, "refused", now).await;
+            self.log_token(holder, &client, None, &requested, "refused", now);
             return Err(refuse("the app has no live grant at this data holder".into()));
         };
         if let Some(why) = grant.why_not(now) {
-            self.log_token(holder, &client, Some(&grant.id), &requested, "refused", now).await;
+            self.log_token(holder, &client, Some(&grant.id), &requested, "refused", now);
             return Err(refuse(why.into()));
         }
         let granted = intersection(&grant.scopes, &requested);
         if granted.is_empty() {
-            self.log_token(holder, &client, Some(&grant.id), &requested, "refused", now).await;
+            self.log_token(holder, &client, Some(&grant.id), &requested, "refused", now);
             return Err(refuse(format!("nothing of the requested scope is granted; the grant allows: {}", grant.scopes)));
         }
         let expires_at = (now + Duration::seconds(MAX_TOKEN_SECS)).min(grant.expires_at);
@@ -139,7 +139,7 @@ impl Enforcement {
             tracing::error!(error = %e, "cannot sign an access token");
             OAuthError::unavailable()
         })?;
-        self.log_token(holder, &client, Some(&grant.id), &granted, "issued", now).await;
+        self.log_token(holder, &client, Some(&grant.id), &granted, "issued", now);
         Ok(TokenResponse { access_token, token_type: "bearer", expires_in: (expires_at - now).num_seconds().max(1), scope: claims.scope })
     }
 
@@ -207,7 +207,7 @@ impl Enforcement {
         Ok(client)
     }
 
-    async fn log_token(
+    fn log_token(
         &self,
         holder: &TenantRecord,
         client: &Client,
@@ -227,7 +227,7 @@ impl Enforcement {
             outcome: outcome.into(),
             source: "token",
         };
-        self.inner.log.record(entry, now).await;
+        self.inner.log.record(entry, now);
     }
 
     /// RFC 7662 introspection by the holder: the SMART fields of an active token, or exactly

@@ -42,7 +42,30 @@ pub(crate) struct Inner {
     pub jwks: JwksFetcher,
     pub cursor: Cursor,
     pub verified: RwLock<HashMap<[u8; 32], Arc<AccessClaims>>>,
-    pub log: AccessLog,
+    pub log: Arc<AccessLog>,
+    pub allow_private: bool,
+}
+
+/// The HTTP client for `jwksUri` fetches. The SSRF guard is its resolver: every fetch goes only
+/// to addresses the guard allowed (rebinding included). No redirects: the registered URL is the
+/// one trusted.
+fn jwks_guard(allow_private: bool) -> accord_notifications::ssrf::Guard {
+    use accord_notifications::ssrf::{Guard, SystemResolver};
+    Guard::new(Arc::new(SystemResolver), allow_private)
+}
+
+fn jwks_client(allow_private: bool, extra_root: Option<reqwest::Certificate>) -> Result<reqwest::Client> {
+    let guard = jwks_guard(allow_private);
+    let mut b = reqwest::Client::builder()
+        .dns_resolver(Arc::new(guard))
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(JWKS_TIMEOUT)
+        .connect_timeout(JWKS_TIMEOUT)
+        .user_agent("Accord-JWKS/1");
+    if let Some(root) = extra_root {
+        b = b.add_root_certificate(root);
+    }
+    b.build().map_err(|e| Error::Internal(Box::new(e)))
 }
 
 /// Enforcement. Cheap to clone; every clone shares one view.
@@ -80,19 +103,8 @@ impl Enforcement {
     /// # Errors
     /// When the HTTP client for `jwksUri` fetches cannot be built.
     pub fn new(parts: Parts) -> Result<Self> {
-        use accord_notifications::ssrf::{Guard, SystemResolver};
-        let guard = Guard::new(Arc::new(SystemResolver), parts.allow_private);
-        // The guard is the resolver: every fetch goes only to addresses it allowed (rebinding
-        // included). No redirects: the registered URL is the one trusted.
-        let http = reqwest::Client::builder()
-            .dns_resolver(Arc::new(guard))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(JWKS_TIMEOUT)
-            .connect_timeout(JWKS_TIMEOUT)
-            .user_agent("Accord-JWKS/1")
-            .build()
-            .map_err(|e| Error::Internal(Box::new(e)))?;
-        let log = AccessLog::new(parts.db.clone());
+        let http = jwks_client(parts.allow_private, None)?;
+        let log = Arc::new(AccessLog::new(parts.db.clone()));
         Ok(Self {
             inner: Arc::new(Inner {
                 db: parts.db,
@@ -102,7 +114,8 @@ impl Enforcement {
                 public_url: parts.public_url.trim_end_matches('/').to_owned(),
                 view: View::default(),
                 keys: KeyRing::new(parts.sealer),
-                jwks: JwksFetcher::new(http),
+                jwks: JwksFetcher::new(http, jwks_guard(parts.allow_private)),
+                allow_private: parts.allow_private,
                 cursor: Cursor::default(),
                 verified: RwLock::default(),
                 log,
@@ -150,6 +163,29 @@ impl Enforcement {
         }
         let now = self.inner.clock.now();
         Ok(feed::poll_once(&self.inner.db, &self.inner.cursor, &self.inner.view, &self.inner.keys, now).await?)
+    }
+
+    /// Puts clients in the view as if each had just been read (benchmarks fill a view of a
+    /// million clients without a million reads; the change feed keeps them honest as usual).
+    #[doc(hidden)]
+    pub fn preload(&self, clients: impl IntoIterator<Item = Client>) {
+        let epoch = self.inner.view.epoch();
+        for c in clients {
+            let id = c.app.client_id.clone();
+            self.inner.view.put_client(&id, Some(Arc::new(c)), epoch);
+        }
+    }
+
+    /// Trusts one more certificate authority for `jwksUri` fetches (tests serve a JWKS over TLS
+    /// with their own CA; production uses the system's roots).
+    ///
+    /// # Errors
+    /// When `pem` is not a certificate.
+    #[doc(hidden)]
+    pub fn trust_jwks_ca(&self, pem: &[u8]) -> Result<()> {
+        let root = reqwest::Certificate::from_pem(pem).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.inner.jwks.replace_client(jwks_client(self.inner.allow_private, Some(root))?);
+        Ok(())
     }
 
     /// The live view (metrics and tests).

@@ -1,9 +1,9 @@
 //! Usage: what gateways report (`POST /v1/usage`) and what Accord itself decided (tokens
 //! issued and refused, decisions, `/authz` answers), kept in `usage_records` for the trail and
 //! for the unused-scope and dormant-grant findings. Accord's own entries go through the
-//! [`AccessLog`]: a bounded queue flushed in batches, so the hot path never waits for a
-//! write; allowed decisions are counted per (holder, client, grant, type, interaction, source)
-//! within a flush instead of a row each.
+//! [`AccessLog`]: counted in memory and flushed in batches, so the hot path never waits for a
+//! write; repeated entries (same holder, client, grant, type, interaction, outcome, source)
+//! within a flush become one row with their count.
 
 use crate::entities::usage_record;
 use crate::error::{Error, Result};
@@ -16,14 +16,11 @@ use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use tokio::sync::mpsc;
 
 /// The most records one `POST /v1/usage` may carry.
 pub const MAX_USAGE_RECORDS: usize = 1_000;
 /// How often the access log is written.
 pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
-/// Entries queued before the hot path waits for the writer.
-const QUEUE: usize = 20_000;
 /// Rows per insert statement.
 const ROWS_PER_INSERT: usize = 500;
 
@@ -50,74 +47,99 @@ pub struct Entry {
     pub source: &'static str,
 }
 
-/// An entry and when it happened.
-type Timed = (Entry, DateTime<Utc>);
+/// What is waiting to be written: each distinct entry once, with its first time and count.
+#[derive(Default)]
+struct Pending {
+    counts: HashMap<Entry, (DateTime<Utc>, i64)>,
+    order: Vec<Entry>,
+}
 
-/// The access log's queue. Entries sent before [`AccessLog::spawn`] wait in the queue.
+impl Pending {
+    fn add(&mut self, entry: Entry, at: DateTime<Utc>) {
+        match self.counts.get_mut(&entry) {
+            Some((_, n)) => *n += 1,
+            None => {
+                self.order.push(entry.clone());
+                self.counts.insert(entry, (at, 1));
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The rows, in the order entries first came.
+    fn rows(mut self, received: DateTime<Utc>) -> Vec<usage_record::ActiveModel> {
+        let order = std::mem::take(&mut self.order);
+        order
+            .into_iter()
+            .filter_map(|e| {
+                let (at, count) = self.counts.remove(&e)?;
+                Some(row(e, at, count, received))
+            })
+            .collect()
+    }
+}
+
+/// Accord's own access log: entries are counted in memory (one short lock, no await on the hot
+/// path) and written every [`FLUSH_EVERY`], or sooner when [`FLUSH_AT`] distinct entries wait.
 pub struct AccessLog {
     db: accord_db::Db,
-    tx: mpsc::Sender<Timed>,
-    rx: Mutex<Option<mpsc::Receiver<Timed>>>,
+    pending: Mutex<Pending>,
+    flush: tokio::sync::Notify,
+    started: std::sync::atomic::AtomicBool,
 }
+
+/// Distinct entries that make the writer flush at once.
+const FLUSH_AT: usize = 20_000;
+/// Distinct entries kept while the database cannot be written; past it, new ones are dropped
+/// (and said so in the log) rather than exhausting memory.
+const MAX_PENDING: usize = 1_000_000;
 
 impl AccessLog {
     pub(crate) fn new(db: accord_db::Db) -> Self {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        Self { db, tx, rx: Mutex::new(Some(rx)) }
+        Self { db, pending: Mutex::default(), flush: tokio::sync::Notify::new(), started: Default::default() }
     }
 
-    /// Queues `entry` (waits only when the writer is [`QUEUE`] entries behind).
-    pub(crate) async fn record(&self, entry: Entry, at: DateTime<Utc>) {
-        if self.tx.send((entry, at)).await.is_err() {
-            tracing::warn!("the access log writer has stopped");
+    /// Counts `entry`.
+    pub(crate) fn record(&self, entry: Entry, at: DateTime<Utc>) {
+        let Ok(mut p) = self.pending.lock() else { return };
+        if p.len() >= MAX_PENDING && !p.counts.contains_key(&entry) {
+            tracing::error!("the access log cannot keep up with the database: an entry was dropped");
+            return;
+        }
+        p.add(entry, at);
+        if p.len() >= FLUSH_AT {
+            self.flush.notify_one();
         }
     }
 
-    /// Starts the writer (once).
-    pub(crate) fn spawn(&self) {
-        let Some(mut rx) = self.rx.lock().ok().and_then(|mut r| r.take()) else { return };
-        let db = self.db.clone();
+    /// Starts the writer (once per process).
+    pub(crate) fn spawn(self: &std::sync::Arc<Self>) {
+        if self.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let log = self.clone();
         tokio::spawn(async move {
-            let mut batch: Vec<Timed> = Vec::new();
             loop {
-                let closed = rx.recv_many(&mut batch, QUEUE).await == 0;
-                if !batch.is_empty() {
-                    let rows = fold(std::mem::take(&mut batch));
-                    if let Err(e) = insert(&db, rows).await {
-                        tracing::error!(error = %accord_kernel::gql::cause_chain(&e), "cannot write the access log");
-                    }
+                tokio::select! {
+                    () = tokio::time::sleep(FLUSH_EVERY) => {}
+                    () = log.flush.notified() => {}
                 }
-                if closed {
-                    return;
+                let batch = match log.pending.lock() {
+                    Ok(mut p) => std::mem::take(&mut *p),
+                    Err(_) => return,
+                };
+                if batch.len() == 0 {
+                    continue;
                 }
-                tokio::time::sleep(FLUSH_EVERY).await;
+                if let Err(e) = insert(&log.db, batch.rows(Utc::now())).await {
+                    tracing::error!(error = %accord_kernel::gql::cause_chain(&e), "cannot write the access log");
+                }
             }
         });
     }
-}
-
-/// Same entries (allowed decisions repeat a lot) become one row with a count; the row keeps
-/// the first time.
-fn fold(entries: Vec<Timed>) -> Vec<usage_record::ActiveModel> {
-    let received = Utc::now();
-    let mut counted: HashMap<Entry, (DateTime<Utc>, i64)> = HashMap::new();
-    let mut order = Vec::new();
-    for (e, at) in entries {
-        match counted.get_mut(&e) {
-            Some((_, n)) => *n += 1,
-            None => {
-                order.push(e.clone());
-                counted.insert(e, (at, 1));
-            }
-        }
-    }
-    order
-        .into_iter()
-        .filter_map(|e| {
-            let (at, count) = counted.remove(&e)?;
-            Some(row(e, at, count, received))
-        })
-        .collect()
 }
 
 fn row(e: Entry, at: DateTime<Utc>, count: i64, received: DateTime<Utc>) -> usage_record::ActiveModel {
@@ -247,7 +269,11 @@ mod tests {
     #[test]
     fn repeated_entries_in_one_flush_become_one_row_with_their_count() {
         let t = Utc::now();
-        let rows = fold(vec![(entry("allowed"), t), (entry("allowed"), t), (entry("denied"), t), (entry("allowed"), t)]);
+        let mut p = Pending::default();
+        for e in ["allowed", "allowed", "denied", "allowed"] {
+            p.add(entry(e), t);
+        }
+        let rows = p.rows(t);
         let counts: Vec<(String, i64)> = rows
             .iter()
             .map(|r| match (&r.outcome, &r.count) {

@@ -82,7 +82,9 @@ pub struct Client {
 }
 
 impl Client {
-    pub(crate) fn new(app: AppRecord, grants: &[GrantRecord]) -> Self {
+    /// A client from its app and its live grants (grants whose scopes do not parse are left out).
+    #[must_use]
+    pub fn new(app: AppRecord, grants: &[GrantRecord]) -> Self {
         Self { app, grants: grants.iter().filter_map(LiveGrant::from_record).collect() }
     }
 
@@ -118,21 +120,35 @@ pub struct View {
     epochs: Mutex<Epochs>,
     principals_epoch: AtomicU64,
     holders_epoch: AtomicU64,
-    confirmed: Mutex<Option<Instant>>,
+    /// Milliseconds since [`View::origin`] at the feed's last success (0: never).
+    confirmed_ms: AtomicU64,
+    origin: Origin,
+}
+
+/// The instant the view's clock counts from.
+struct Origin(Instant);
+
+impl Default for Origin {
+    fn default() -> Self {
+        Self(Instant::now())
+    }
 }
 
 impl View {
     /// Whether the change feed confirmed the view recently enough to trust it.
     #[must_use]
     pub fn is_fresh(&self) -> bool {
-        self.confirmed.lock().ok().and_then(|c| *c).is_some_and(|at| at.elapsed() < STALE_AFTER)
+        let at = self.confirmed_ms.load(Ordering::Acquire);
+        at > 0 && self.millis().saturating_sub(at) < STALE_AFTER.as_millis() as u64
     }
 
     /// The feed succeeded just now.
     pub(crate) fn confirm(&self) {
-        if let Ok(mut c) = self.confirmed.lock() {
-            *c = Some(Instant::now());
-        }
+        self.confirmed_ms.store(self.millis().max(1), Ordering::Release);
+    }
+
+    fn millis(&self) -> u64 {
+        u64::try_from(self.origin.0.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     /// The current epoch (read before a load; see [`View::put_client`]).

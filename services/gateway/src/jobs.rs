@@ -33,7 +33,9 @@ pub async fn run_job(services: &Services, job: Job, now: DateTime<Utc>) -> anyho
             Ran { items: (r.events + r.attempts + r.mails) as u64, summary: r.to_string() }
         }
         Job::Stale => {
-            anyhow::bail!("the stale-access job is not available yet: it needs the usage data that enforcement (POST /v1/usage) brings")
+            anyhow::bail!(
+                "the stale-access job is not available yet: usage is now recorded (POST /v1/usage and the access log in usage_records), the dormant-grant and unused-scope findings come with their own issue"
+            )
         }
     })
 }

@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/t/{slug}/oauth/introspect", web::post().to(oauth::introspect))
         .route("/t/{slug}/oauth/revoke", web::post().to(oauth::revoke))
         .route("/t/{slug}/authz", web::get().to(authz::authz))
+        .route("/t/{slug}/authz/{path:.*}", web::route().to(authz::ext_authz))
         .route("/v1/decisions", web::post().to(v1::decisions))
         .route("/v1/usage", web::post().to(v1::usage));
 }

@@ -41,11 +41,14 @@ pub async fn decisions(state: web::Data<AppState>, req: HttpRequest, payload: we
             Err(e) => return error_answer(&e),
         },
     };
-    let body = match json_body(&req, payload, MAX_DECISION_BYTES).await {
+    if !content_type_is(&req, "application/json") {
+        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request", "the Content-Type must be application/json");
+    }
+    let body = match read_body(payload, MAX_DECISION_BYTES).await {
         Ok(b) => b,
         Err(answer) => return answer,
     };
-    let ask: DecisionRequest = match serde_json::from_value(body) {
+    let ask: DecisionRequest = match serde_json::from_slice(&body) {
         Ok(a) => a,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()),
     };

@@ -66,3 +66,17 @@ async fn a_query_restricted_grant_allows_only_searches_that_carry_its_parameters
     assert_eq!(w.authz(Some(token), "GET", "/fhir/Observation?category=vital-signs").await.0, 403);
     assert_eq!(w.authz(Some(token), "GET", "/fhir/Observation/1").await.0, 403, "a read cannot show its category");
 }
+
+#[tokio::test]
+async fn envoy_style_checks_carry_the_original_method_and_path_after_the_prefix() {
+    let w = world().await;
+    let token = w.access_token("system/Observation.rs").await;
+    let check = |method: reqwest::Method, path: &str| {
+        let req = w.app.client.request(method, format!("{}/authz{path}", w.base())).bearer_auth(&token);
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(check(reqwest::Method::GET, "/fhir/Observation/1").await, 200);
+    assert_eq!(check(reqwest::Method::GET, "/fhir/Observation?category=laboratory").await, 200);
+    assert_eq!(check(reqwest::Method::POST, "/fhir/Observation").await, 403);
+    assert_eq!(check(reqwest::Method::DELETE, "/fhir/Observation/1").await, 403);
+}

@@ -10,6 +10,7 @@ mod backend_services;
 mod client_auth;
 mod decisions;
 mod introspection;
+mod jwks_uri;
 mod keys;
 mod processes;
 mod replicas;

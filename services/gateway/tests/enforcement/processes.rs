@@ -75,16 +75,17 @@ async fn start_api(dir: &Path, env: &[(&str, String)]) -> Api {
         cmd.env(k, v);
     }
     let child = cmd.env("ACCORD_BIND", format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned from here on, so a failed start is killed and reaped too.
+    let api = Api { child, url: format!("http://127.0.0.1:{port}") };
     let client = reqwest::Client::new();
     // Waiting for a child process to come up is waiting for an external event.
     for _ in 0..300 {
-        if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return Api { child, url };
+        if client.get(format!("{}/readyz", api.url)).send().await.is_ok_and(|r| r.status().is_success()) {
+            return api;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("accord api did not become ready at {url}");
+    panic!("accord api did not become ready at {}", api.url);
 }
 
 async fn gql(url: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
