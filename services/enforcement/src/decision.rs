@@ -248,13 +248,13 @@ impl Enforcement {
     fn authz_on(
         &self,
         holder: &TenantRecord,
-        claims: &token::AccessClaims,
+        claims: &crate::service::Verified,
         client: Option<&crate::view::Client>,
         method: &str,
         uri: &str,
         now: DateTime<Utc>,
     ) -> Authz {
-        if let Some(why) = token::inactive_because(claims, client, &holder.id, now) {
+        if let Some(why) = token::inactive_because(claims, &claims.scopes, client, &holder.id, now) {
             return Authz::Forbidden(why.into());
         }
         let Some(grant) = client.and_then(|c| token::live_grant(c, &holder.id, now)) else {
@@ -264,7 +264,7 @@ impl Enforcement {
             Ok(r) => r,
             Err(why) => return Authz::Forbidden(why),
         };
-        let Ok(carried) = ScopeSet::parse_space_delimited(&claims.scope) else { return Authz::Forbidden("unreadable scope".into()) };
+        let carried = &claims.scopes;
         let contexts: Vec<Context> = {
             let mut c: Vec<Context> = carried.iter().filter_map(Scope::as_resource).map(|r| r.context()).collect();
             c.dedup();
@@ -272,7 +272,7 @@ impl Enforcement {
         };
         for context in contexts {
             let Some(needed) = fhir::required_scope(context, request.resource_type, &request.interaction, &request.query) else { continue };
-            if covers(&carried, &needed) && covers(&grant.scopes, &needed) {
+            if covers(carried, &needed) && covers(&grant.scopes, &needed) {
                 return Authz::Allow { client_id: claims.client_id.clone(), grant_id: grant.id.clone() };
             }
         }

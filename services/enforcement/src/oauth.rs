@@ -247,7 +247,7 @@ impl Enforcement {
         }
         let now = self.inner.clock.now();
         let client = self.client(&claims.sub).await?;
-        if token::inactive_because(&claims, client.as_deref(), &holder.id, now).is_some() {
+        if token::inactive_because(&claims, &claims.scopes, client.as_deref(), &holder.id, now).is_some() {
             return Ok(inactive);
         }
         Ok(json!({

@@ -41,7 +41,7 @@ pub(crate) struct Inner {
     pub keys: KeyRing,
     pub jwks: JwksFetcher,
     pub cursor: Cursor,
-    pub verified: RwLock<HashMap<[u8; 32], Arc<AccessClaims>>>,
+    pub verified: RwLock<HashMap<[u8; 32], Arc<Verified>>>,
     pub log: Arc<AccessLog>,
     pub allow_private: bool,
 }
@@ -66,6 +66,23 @@ fn jwks_client(allow_private: bool, extra_root: Option<reqwest::Certificate>) ->
         b = b.add_root_certificate(root);
     }
     b.build().map_err(|e| Error::Internal(Box::new(e)))
+}
+
+/// A verified access token: its claims and the scopes it carries, parsed once.
+#[derive(Debug)]
+pub struct Verified {
+    /// The claims.
+    pub claims: AccessClaims,
+    /// `claims.scope`, parsed.
+    pub scopes: accord_scopes::ScopeSet,
+}
+
+impl std::ops::Deref for Verified {
+    type Target = AccessClaims;
+
+    fn deref(&self) -> &AccessClaims {
+        &self.claims
+    }
 }
 
 /// Enforcement. Cheap to clone; every clone shares one view.
@@ -270,12 +287,13 @@ impl Enforcement {
     ///
     /// # Errors
     /// [`Error::Unavailable`] when the holder's keys cannot be read.
-    pub(crate) async fn verify_access_token(&self, holder: &TenantRecord, token: &str) -> Result<Option<Arc<AccessClaims>>> {
+    pub(crate) async fn verify_access_token(&self, holder: &TenantRecord, token: &str) -> Result<Option<Arc<Verified>>> {
         let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        let issuer = self.base_url(&holder.slug);
         if let Some(c) = self.inner.verified.read().ok().and_then(|v| v.get(&hash).cloned()) {
-            return Ok((c.iss == issuer).then_some(c));
+            let ours = c.iss.strip_prefix(&self.inner.public_url).and_then(|r| r.strip_prefix("/t/")) == Some(holder.slug.as_str());
+            return Ok(ours.then_some(c));
         }
+        let issuer = self.base_url(&holder.slug);
         let Ok(header) = jsonwebtoken::decode_header(token) else { return Ok(None) };
         let Some(kid) = header.kid else { return Ok(None) };
         if header.alg != jsonwebtoken::Algorithm::ES384 {
@@ -288,7 +306,8 @@ impl Enforcement {
         }
         let Some(key) = keys.find(&kid) else { return Ok(None) };
         let Ok(data) = jsonwebtoken::decode::<AccessClaims>(token, &key.key, &validation(&issuer)) else { return Ok(None) };
-        let claims = Arc::new(data.claims);
+        let Ok(scopes) = accord_scopes::ScopeSet::parse_space_delimited(&data.claims.scope) else { return Ok(None) };
+        let claims = Arc::new(Verified { claims: data.claims, scopes });
         if let Ok(mut v) = self.inner.verified.write() {
             if v.len() >= MAX_VERIFIED {
                 v.retain(|_, c| c.expires_at() > now);

@@ -65,6 +65,7 @@ pub(crate) fn validation(issuer: &str) -> Validation {
 /// Why a verified token is not active now, if it is not.
 pub(crate) fn inactive_because(
     claims: &AccessClaims,
+    carried: &ScopeSet,
     client: Option<&Client>,
     holder_id: &str,
     now: DateTime<Utc>,
@@ -80,8 +81,7 @@ pub(crate) fn inactive_because(
     if !grant.is_live(now) {
         return Some("the grant is not live");
     }
-    let Ok(carried) = ScopeSet::parse_space_delimited(&claims.scope) else { return Some("unreadable scope") };
-    if !covers_all(&grant.scopes, &carried) {
+    if !covers_all(&grant.scopes, carried) {
         return Some("the grant no longer covers the token's scopes");
     }
     None

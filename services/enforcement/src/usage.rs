@@ -47,38 +47,42 @@ pub struct Entry {
     pub source: &'static str,
 }
 
-/// What is waiting to be written: each distinct entry once, with its first time and count.
-#[derive(Default)]
+/// What is waiting to be written: each distinct entry once, with its first time, its count and
+/// its arrival order.
+/// First time, count, arrival order.
+type Tally = (DateTime<Utc>, i64, u64);
+
 struct Pending {
-    counts: HashMap<Entry, (DateTime<Utc>, i64)>,
-    order: Vec<Entry>,
+    counts: HashMap<Entry, Tally>,
+    next: u64,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self { counts: HashMap::with_capacity(1024), next: 0 }
+    }
 }
 
 impl Pending {
     fn add(&mut self, entry: Entry, at: DateTime<Utc>) {
         match self.counts.get_mut(&entry) {
-            Some((_, n)) => *n += 1,
+            Some((_, n, _)) => *n += 1,
             None => {
-                self.order.push(entry.clone());
-                self.counts.insert(entry, (at, 1));
+                self.counts.insert(entry, (at, 1, self.next));
+                self.next += 1;
             }
         }
     }
 
     fn len(&self) -> usize {
-        self.order.len()
+        self.counts.len()
     }
 
     /// The rows, in the order entries first came.
-    fn rows(mut self, received: DateTime<Utc>) -> Vec<usage_record::ActiveModel> {
-        let order = std::mem::take(&mut self.order);
-        order
-            .into_iter()
-            .filter_map(|e| {
-                let (at, count) = self.counts.remove(&e)?;
-                Some(row(e, at, count, received))
-            })
-            .collect()
+    fn rows(self, received: DateTime<Utc>) -> Vec<usage_record::ActiveModel> {
+        let mut all: Vec<(Entry, Tally)> = self.counts.into_iter().collect();
+        all.sort_unstable_by_key(|(_, (_, _, seq))| *seq);
+        all.into_iter().map(|(e, (at, count, _))| row(e, at, count, received)).collect()
     }
 }
 

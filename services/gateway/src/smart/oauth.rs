@@ -6,7 +6,6 @@ use crate::http::state::AppState;
 use accord_enforcement::{OAuthError, Revoker, TokenForm};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 use std::collections::HashMap;
 
 /// The largest form accepted.
@@ -17,9 +16,9 @@ fn oauth_error(e: &OAuthError) -> HttpResponse {
     json_error(status, e.code, &e.description)
 }
 
-/// The form, or the `invalid_request` to answer. A repeated parameter is refused (RFC 6749
-/// §3.1: parameters MUST NOT be included more than once).
-async fn form<T: for<'de> Deserialize<'de>>(req: &HttpRequest, payload: web::Payload) -> Result<T, HttpResponse> {
+/// The form's fields, or the `invalid_request` to answer. A repeated parameter is refused
+/// (RFC 6749 §3.1: parameters MUST NOT be included more than once).
+async fn form(req: &HttpRequest, payload: web::Payload) -> Result<HashMap<String, String>, HttpResponse> {
     if !content_type_is(req, "application/x-www-form-urlencoded") {
         return Err(oauth_error(&OAuthError::invalid_request("the body must be application/x-www-form-urlencoded")));
     }
@@ -30,8 +29,7 @@ async fn form<T: for<'de> Deserialize<'de>>(req: &HttpRequest, payload: web::Pay
             return Err(oauth_error(&OAuthError::invalid_request(format!("{k}: sent more than once"))));
         }
     }
-    let value = serde_json::to_value(seen).unwrap_or_default();
-    serde_json::from_value(value).map_err(|_| oauth_error(&OAuthError::invalid_request("the form cannot be read")))
+    Ok(seen)
 }
 
 /// `POST /t/{slug}/oauth/token` (SMART Backend Services).
@@ -40,9 +38,16 @@ pub async fn token(state: web::Data<AppState>, slug: web::Path<String>, req: Htt
         Ok(h) => h,
         Err(answer) => return answer,
     };
-    let form: TokenForm = match form(&req, payload).await {
+    let mut f = match form(&req, payload).await {
         Ok(f) => f,
         Err(answer) => return answer,
+    };
+    let form = TokenForm {
+        grant_type: f.remove("grant_type"),
+        client_assertion_type: f.remove("client_assertion_type"),
+        client_assertion: f.remove("client_assertion"),
+        scope: f.remove("scope"),
+        client_id: f.remove("client_id"),
     };
     match state.enforcement.issue_token(&h, form).await {
         Ok(t) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(t),
@@ -54,13 +59,22 @@ pub async fn token(state: web::Data<AppState>, slug: web::Path<String>, req: Htt
     }
 }
 
-#[derive(Deserialize)]
+/// The fields of introspection and revocation forms (`token_type_hint` is accepted and, with
+/// access tokens only, needs no use).
 struct TokenParam {
     token: Option<String>,
-    #[allow(dead_code)]
-    token_type_hint: Option<String>,
     client_assertion_type: Option<String>,
     client_assertion: Option<String>,
+}
+
+impl From<HashMap<String, String>> for TokenParam {
+    fn from(mut f: HashMap<String, String>) -> Self {
+        Self {
+            token: f.remove("token"),
+            client_assertion_type: f.remove("client_assertion_type"),
+            client_assertion: f.remove("client_assertion"),
+        }
+    }
 }
 
 /// `POST /t/{slug}/oauth/introspect` (RFC 7662), authenticated with the holder's API token.
@@ -73,8 +87,8 @@ pub async fn introspect(state: web::Data<AppState>, slug: web::Path<String>, req
         Ok(p) => p,
         Err(answer) => return answer,
     };
-    let p: TokenParam = match form(&req, payload).await {
-        Ok(f) => f,
+    let p = match form(&req, payload).await {
+        Ok(f) => TokenParam::from(f),
         Err(answer) => return answer,
     };
     let Some(token) = p.token.filter(|t| !t.is_empty()) else {
@@ -102,8 +116,8 @@ pub async fn revoke(state: web::Data<AppState>, slug: web::Path<String>, req: Ht
     } else {
         None
     };
-    let p: TokenParam = match form(&req, payload).await {
-        Ok(f) => f,
+    let p = match form(&req, payload).await {
+        Ok(f) => TokenParam::from(f),
         Err(answer) => return answer,
     };
     let Some(token) = p.token.filter(|t| !t.is_empty()) else {
