@@ -12,7 +12,8 @@
 //! client does; starts beside it an actix-web stub (2 workers) that parses the same JSON and
 //! form bodies and answers from memory; then, in one run:
 //! 1. `wrk -t2 -c64 -d8s --latency` against `POST /v1/decisions` and `POST /oauth/introspect`
-//!    of Accord and of the stub, printing throughput, p50/p99 and the ratio to the stub;
+//!    of the stub and of Accord, alternating, three rounds (`ACCORD_BENCH_ROUNDS`), printing
+//!    throughput, p50/p99, each round's ratio to the stub and the median ratio;
 //! 2. token issuance per second on one core (`issue_token` in one task, assertions signed
 //!    beforehand, ES384 and RS384);
 //! 3. in-process decisions (`Enforcement::decide`) with 1,000 and 1,000,000 clients in the
@@ -118,22 +119,35 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
             "application/x-www-form-urlencoded",
         ),
     ];
-    println!("\n## HTTP, wrk -t2 -c64 -d{secs}s (same run, same machine)\n");
-    println!("| request | server | req/s | p50 | p99 | non-2xx | ratio to stub |");
-    println!("|---|---|---|---|---|---|---|");
+    let rounds: usize = std::env::var("ACCORD_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    println!("\n## HTTP, wrk -t2 -c64 -d{secs}s, stub and Accord alternating, {rounds} rounds (same run, same machine)\n");
+    println!("| request | round | stub req/s | stub p50 / p99 | accord req/s | accord p50 / p99 | non-2xx | ratio |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut summary = vec![];
     for (name, label, accord_url, stub, body, ctype) in runs {
         let script = dir_script(name, &body, ctype, &s.api_token)?;
-        let stub_r = wrk(&stub, &script, secs)?;
-        let accord_r = wrk(&accord_url, &script, secs)?;
-        println!("| `{label}` | actix stub | {:.0} | {} | {} | {} | 1.00 |", stub_r.rps, stub_r.p50, stub_r.p99, stub_r.non2xx);
-        println!(
-            "| `{label}` | accord | {:.0} | {} | {} | {} | **{:.2}** |",
-            accord_r.rps,
-            accord_r.p50,
-            accord_r.p99,
-            accord_r.non2xx,
-            accord_r.rps / stub_r.rps
-        );
+        let mut ratios = vec![];
+        for round in 1..=rounds {
+            let stub_r = wrk(&stub, &script, secs)?;
+            let accord_r = wrk(&accord_url, &script, secs)?;
+            let ratio = accord_r.rps / stub_r.rps;
+            ratios.push(ratio);
+            println!(
+                "| `{label}` | {round} | {:.0} | {} / {} | {:.0} | {} / {} | {} | {ratio:.2} |",
+                stub_r.rps,
+                stub_r.p50,
+                stub_r.p99,
+                accord_r.rps,
+                accord_r.p50,
+                accord_r.p99,
+                accord_r.non2xx + stub_r.non2xx
+            );
+        }
+        ratios.sort_by(f64::total_cmp);
+        summary.push((label, ratios[ratios.len() / 2]));
+    }
+    for (label, median) in summary {
+        println!("\nmedian ratio `{label}`: **{median:.2}**");
     }
 
     tokens_per_core(&state, &s).await?;

@@ -18,6 +18,11 @@
 //!
 //! Handlers stay thin: authenticate, parse, call one service function, map the result.
 
+/// mimalloc: a request allocates and frees many small strings and maps; glibc's allocator spent
+/// a tenth of the enforcement hot path in `free` and chunk consolidation (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cli;
 pub mod client_ip;
 pub mod demo;
