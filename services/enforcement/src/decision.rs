@@ -2,11 +2,11 @@
 //! and `GET /authz` (may this bearer make this FHIR request?), both answered from the live view
 //! against the clock.
 
+use crate::access_log::Entry;
 use crate::error::{Error, Result};
 use crate::fhir::{self, Interaction};
 use crate::service::Enforcement;
 use crate::token;
-use crate::usage::Entry;
 use accord_kernel::Principal;
 use accord_scopes::{Context, ResourceType, Scope, ScopeSet, covers, explain_uncovered, intersection};
 use accord_tenants::records::TenantRecord;

@@ -8,6 +8,7 @@
 //! expiry is checked against the clock. When the view cannot be confirmed fresh and the
 //! database does not answer, decisions fail closed. HTTP lives in the gateway.
 
+pub mod access_log;
 pub mod assertion;
 pub mod decision;
 pub(crate) mod entities;

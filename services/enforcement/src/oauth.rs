@@ -1,12 +1,12 @@
 //! The OAuth endpoints of a data holder: the Backend Services token endpoint, introspection
 //! (RFC 7662 + SMART) and revocation (RFC 7009).
 
+use crate::access_log::Entry;
 use crate::assertion::{self, SKEW_SECS};
 use crate::entities::revoked_token;
 use crate::error::{Error, OAuthError, Result};
 use crate::service::Enforcement;
 use crate::token::{self, AccessClaims, MAX_TOKEN_SECS};
-use crate::usage::Entry;
 use crate::view::Client;
 use accord_db::audit::AuditEntry;
 use accord_kernel::{Actor, Principal};

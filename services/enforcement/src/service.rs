@@ -2,12 +2,12 @@
 //! [`View`], the holders' [`KeyRing`], the JWKS fetcher and the access log, and reads the rest
 //! of Accord only through the owners' public functions.
 
+use crate::access_log::AccessLog;
 use crate::assertion::JwksFetcher;
 use crate::error::{Error, Result};
 use crate::feed::{self, Cursor};
 use crate::keys::KeyRing;
 use crate::token::{AccessClaims, validation};
-use crate::usage::AccessLog;
 use crate::view::{Client, View};
 use accord_db::store::Store;
 use accord_kernel::{Principal, SharedClock};

@@ -15,6 +15,9 @@ use sea_orm::ConnectionTrait as _;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// The password of every person the harness creates.
+pub const PASSWORD: &str = "correct horse battery";
+
 /// A running server and handles into its world.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
@@ -114,6 +117,46 @@ impl TestApp {
         let p = &r["data"]["signUp"];
         assert!(p.is_object(), "signUp failed: {r}");
         (p["token"].as_str().unwrap_or_default().to_owned(), p["user"].clone())
+    }
+
+    /// Logs in with [`PASSWORD`] and returns the session token.
+    ///
+    /// # Panics
+    /// When login fails.
+    pub async fn login(&self, email: &str) -> String {
+        let r = self
+            .gql(
+                None,
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": PASSWORD }),
+            )
+            .await;
+        r["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {r}")).to_owned()
+    }
+
+    /// Invites a new person with `role` as `admin` and accepts for them (password
+    /// [`PASSWORD`]); returns their session token.
+    ///
+    /// # Panics
+    /// When the invitation or its acceptance fails.
+    pub async fn invite(&self, admin: &str, role: &str) -> String {
+        let email = self.email(&role.to_lowercase());
+        let inv = self
+            .gql(
+                Some(admin),
+                "mutation($e: String!, $r: [Role!]!) { inviteUser(email: $e, roles: $r) { token } }",
+                json!({ "e": email, "r": [role] }),
+            )
+            .await;
+        let token = inv["data"]["inviteUser"]["token"].as_str().unwrap_or_else(|| panic!("{inv}")).to_owned();
+        let acc = self
+            .gql(
+                None,
+                "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, name: \"Person\", password: $p) { token } }",
+                json!({ "t": token, "p": PASSWORD }),
+            )
+            .await;
+        acc["data"]["acceptInvitation"]["token"].as_str().unwrap_or_else(|| panic!("{acc}")).to_owned()
     }
 
     /// A unique email for this test.

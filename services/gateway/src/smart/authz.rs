@@ -4,7 +4,7 @@
 //! `path_prefix` at `/t/{slug}/authz` and `/t/{slug}/authz/fhir/Observation/1` is read as
 //! the request `/fhir/Observation/1` with the check request's method.
 
-use super::{bearer, holder, unavailable};
+use super::edge::{bearer, holder, unavailable};
 use crate::http::state::AppState;
 use accord_enforcement::Authz;
 use actix_web::http::StatusCode;

@@ -1,6 +1,6 @@
 //! SMART discovery and the holder's JWKS.
 
-use super::{holder, unavailable};
+use super::edge::{holder, unavailable};
 use crate::http::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde_json::json;

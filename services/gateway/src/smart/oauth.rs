@@ -1,7 +1,7 @@
 //! `POST /t/{slug}/oauth/token`, `/oauth/introspect` and `/oauth/revoke`: form posts
 //! (`application/x-www-form-urlencoded`, at most 64 KiB), JSON answers, never cached.
 
-use super::{bearer, content_type_is, error_answer, holder, holder_principal, json_error, read_body};
+use super::edge::{bearer, content_type_is, error_answer, holder, holder_principal, json_error, read_body};
 use crate::http::state::AppState;
 use accord_enforcement::{OAuthError, Revoker, TokenForm};
 use actix_web::http::StatusCode;

@@ -1,7 +1,7 @@
 //! `POST /v1/decisions` and `POST /v1/usage` (SPEC §8), authenticated with a data holder's API
 //! token; JSON bodies bounded like every other.
 
-use super::{content_type_is, error_answer, holder_principal, json_error, read_body};
+use super::edge::{content_type_is, error_answer, holder_principal, json_error, read_body};
 use crate::http::body::MAX_BODY_BYTES;
 use crate::http::state::AppState;
 use accord_enforcement::{DecisionRequest, Error, UsageIn};
@@ -33,7 +33,7 @@ fn cannot_decide(e: &Error) -> HttpResponse {
 /// `POST /v1/decisions`. A decision that cannot be made (the caller's token or the grant
 /// cannot be read) is `503` with `"allowed": false`.
 pub async fn decisions(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let caller = match super::bearer(&req) {
+    let caller = match super::edge::bearer(&req) {
         None => return error_answer(&Error::Unauthenticated("send a data holder's API token as `Authorization: Bearer <token>`".into())),
         Some(token) => match state.enforcement.authenticate_holder(token).await {
             Ok(p) => p,

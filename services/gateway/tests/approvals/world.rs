@@ -22,33 +22,14 @@ pub struct World {
     pub app_id: String,
 }
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use accord_gateway::testing::PASSWORD;
 
 pub async fn login(app: &TestApp, email: &str) -> String {
-    let r = app
-        .gql(None, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", json!({ "e": email, "p": PASSWORD }))
-        .await;
-    r["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {r}")).to_owned()
+    app.login(email).await
 }
 
 pub async fn invite(app: &TestApp, admin: &str, role: &str) -> String {
-    let email = app.email(&role.to_lowercase());
-    let inv = app
-        .gql(
-            Some(admin),
-            "mutation($e: String!, $r: [Role!]!) { inviteUser(email: $e, roles: $r) { token } }",
-            json!({ "e": email, "r": [role] }),
-        )
-        .await;
-    let token = inv["data"]["inviteUser"]["token"].as_str().unwrap_or_else(|| panic!("{inv}")).to_owned();
-    let acc = app
-        .gql(
-            None,
-            "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, name: \"Person\", password: $p) { token } }",
-            json!({ "t": token, "p": PASSWORD }),
-        )
-        .await;
-    acc["data"]["acceptInvitation"]["token"].as_str().unwrap_or_else(|| panic!("{acc}")).to_owned()
+    app.invite(admin, role).await
 }
 
 /// A provider or payer with its admin's session.

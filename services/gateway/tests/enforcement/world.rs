@@ -15,7 +15,7 @@ use p384::pkcs8::EncodePrivateKey as _;
 use rand::RngCore as _;
 use serde_json::{Value, json};
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use accord_gateway::testing::PASSWORD;
 pub const GRANTED: [&str; 2] = ["system/Observation.rs", "system/Patient.r"];
 /// A test-only RSA key (never used anywhere else); its public JWK is beside it.
 const RSA_PEM: &str = include_str!("fixtures/rs384-test-key.pem");
@@ -63,30 +63,11 @@ pub struct World {
 }
 
 pub async fn login(app: &TestApp, email: &str) -> String {
-    let r = app
-        .gql(None, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", json!({ "e": email, "p": PASSWORD }))
-        .await;
-    r["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {r}")).to_owned()
+    app.login(email).await
 }
 
 pub async fn invite(app: &TestApp, admin: &str, role: &str) -> String {
-    let email = app.email(&role.to_lowercase());
-    let inv = app
-        .gql(
-            Some(admin),
-            "mutation($e: String!, $r: [Role!]!) { inviteUser(email: $e, roles: $r) { token } }",
-            json!({ "e": email, "r": [role] }),
-        )
-        .await;
-    let token = inv["data"]["inviteUser"]["token"].as_str().unwrap_or_else(|| panic!("{inv}")).to_owned();
-    let acc = app
-        .gql(
-            None,
-            "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, name: \"Person\", password: $p) { token } }",
-            json!({ "t": token, "p": PASSWORD }),
-        )
-        .await;
-    acc["data"]["acceptInvitation"]["token"].as_str().unwrap_or_else(|| panic!("{acc}")).to_owned()
+    app.invite(admin, role).await
 }
 
 /// A data holder: `(id, slug, admin session, API token)`.
