@@ -267,12 +267,12 @@ impl Enforcement {
     /// [`Error::Unavailable`] when it cannot be checked.
     pub async fn authenticate_holder(&self, bearer: &str) -> Result<Principal> {
         let hash: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
-        let principal = match self.inner.view.principal(&hash) {
+        let principal = match self.inner.view.principal(&hash, self.inner.clock.now()) {
             Some(p) => p,
             None => {
                 let epoch = self.inner.view.principals_epoch();
-                let p = bounded(async { Ok(self.inner.tenants.authenticate(bearer).await?) }).await?;
-                self.inner.view.put_principal(hash, p.clone(), epoch);
+                let (p, until) = bounded(async { Ok(self.inner.tenants.authenticate_until(bearer).await?) }).await?;
+                self.inner.view.put_principal(hash, p.clone(), until, epoch);
                 p
             }
         };

@@ -98,6 +98,8 @@ impl Client {
 struct Cached<T> {
     value: T,
     at: Instant,
+    /// When the credential stops working by itself.
+    until: DateTime<Utc>,
 }
 
 #[derive(Default)]
@@ -262,15 +264,15 @@ impl View {
         self.principals_epoch.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn principal(&self, hash: &[u8; 32]) -> Option<Principal> {
+    pub(crate) fn principal(&self, hash: &[u8; 32], now: DateTime<Utc>) -> Option<Principal> {
         if !self.is_fresh() {
             return None;
         }
         let p = self.principals.read().ok()?;
-        p.get(hash).filter(|c| c.at.elapsed() < PRINCIPAL_TTL).map(|c| c.value.clone())
+        p.get(hash).filter(|c| c.at.elapsed() < PRINCIPAL_TTL && c.until > now).map(|c| c.value.clone())
     }
 
-    pub(crate) fn put_principal(&self, hash: [u8; 32], principal: Principal, epoch: u64) {
+    pub(crate) fn put_principal(&self, hash: [u8; 32], principal: Principal, until: DateTime<Utc>, epoch: u64) {
         if self.principals_epoch() != epoch {
             return;
         }
@@ -278,7 +280,7 @@ impl View {
             if p.len() >= MAX_ENTRIES {
                 p.clear();
             }
-            p.insert(hash, Cached { value: principal, at: Instant::now() });
+            p.insert(hash, Cached { value: principal, at: Instant::now(), until });
         }
     }
 

@@ -72,6 +72,15 @@ impl Tenants {
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
     #[instrument(skip_all)]
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
+        self.authenticate_until(bearer).await.map(|(p, _)| p)
+    }
+
+    /// As [`Tenants::authenticate`], with the time the credential stops working by itself (the
+    /// API token's or the session's expiry): a cache of principals must not outlive it.
+    ///
+    /// # Errors
+    /// As [`Tenants::authenticate`].
+    pub async fn authenticate_until(&self, bearer: &str) -> Result<(Principal, DateTime<Utc>)> {
         let now = self.clock.now();
         if bearer.starts_with(API_TOKEN_PREFIX) {
             let tok = api_token::Entity::find()
@@ -97,14 +106,15 @@ impl Tenants {
             }
             let kind = t.kind;
             let roles = accord_kernel::RoleSet::from_storage(&tok.roles).intersect(&owner.roles.implied(kind));
-            return Ok(Principal {
+            let principal = Principal {
                 tenant_kind: kind,
                 tenant_id: t.id,
                 user_id: owner.id.clone(),
                 roles,
                 actor: Actor::ApiToken { token_id: tok.id, user_id: owner.id },
                 session: None,
-            });
+            };
+            return Ok((principal, tok.expires_at));
         }
         let claims = self.sessions.verify(bearer, now)?;
         let expires_at = DateTime::<Utc>::from_timestamp(claims.exp, 0).ok_or(Error::Unauthenticated)?;
@@ -115,14 +125,15 @@ impl Tenants {
         if revoked_session::Entity::find_by_id(claims.jti.clone()).one(&self.db).await?.is_some() {
             return Err(Error::Unauthenticated);
         }
-        Ok(Principal {
+        let principal = Principal {
             tenant_kind: t.kind,
             tenant_id: t.id,
             user_id: u.id.clone(),
             roles: u.roles,
             actor: Actor::User { user_id: u.id },
             session: Some(SessionRef { id: claims.jti, expires_at }),
-        })
+        };
+        Ok((principal, expires_at))
     }
 
     /// Ends the caller's session (and only it: the user's other sessions keep working). The end

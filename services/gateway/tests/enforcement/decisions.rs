@@ -110,3 +110,24 @@ async fn usage_is_accepted_in_batches_of_up_to_a_thousand_all_or_nothing() {
     assert!(b["error_description"].as_str().unwrap().contains("records[0].at"), "{b}");
     assert_eq!(w.app.count("usage_records WHERE source = 'reported'").await, before + 1000, "refused batches changed nothing");
 }
+
+#[tokio::test]
+async fn a_cached_api_token_stops_at_its_expiry_and_at_its_revocation() {
+    let w = world().await;
+    let r = w.gql(&w.holder_admin, "mutation { createApiToken(name: \"short\", expiresInDays: 1) { token } }", json!({})).await;
+    let token = r["data"]["createApiToken"]["token"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned();
+    let ask = json!({ "clientId": w.client_id, "scopes": ["system/Observation.r"] });
+    assert_eq!(w.decide(&token, ask.clone()).await.0, 200, "answered, and the principal cached");
+    assert_eq!(w.decide(&w.holder_token, ask.clone()).await.0, 200);
+    // Nothing changes in between: only the clock moves past the short token's expiry.
+    w.app.clock.advance(chrono::Duration::days(1) + chrono::Duration::seconds(1));
+    assert_eq!(w.decide(&token, ask.clone()).await.0, 401, "the cache never outlives the token");
+    assert_eq!(w.decide(&w.holder_token, ask.clone()).await.0, 200, "the year-long token still works, from the cache");
+
+    let r = w.gql(&w.holder_token, "query { apiTokens(first: 10) { edges { node { id name } } } }", json!({})).await;
+    let edges = r["data"]["apiTokens"]["edges"].as_array().unwrap_or_else(|| panic!("{r}"));
+    let gateway = edges.iter().find(|e| e["node"]["name"] == "fhir gateway").unwrap()["node"]["id"].clone();
+    let r = w.gql(&w.holder_token, "mutation($id: ID!) { revokeApiToken(id: $id) { id } }", json!({ "id": gateway })).await;
+    assert!(r["data"]["revokeApiToken"].is_object(), "{r}");
+    assert_eq!(w.decide(&w.holder_token, ask).await.0, 401, "revoked: refused on the very next call");
+}
