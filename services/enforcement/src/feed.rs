@@ -109,3 +109,45 @@ fn app_of(details: &Value) -> Option<&str> {
         .or_else(|| details.pointer("/request/appId"))
         .and_then(Value::as_str)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn change(target_type: &str, target_id: &str, action: &str, details: Value) -> AuditRecord {
+        AuditRecord {
+            id: "e".into(),
+            seq: 1,
+            at: Utc::now(),
+            actor: "system".into(),
+            action: action.into(),
+            target_type: target_type.into(),
+            target_id: target_id.into(),
+            tenant_ids: vec![],
+            details,
+        }
+    }
+
+    #[test]
+    fn each_change_drops_what_it_touches() {
+        let (view, keys) =
+            (View::default(), KeyRing::new(accord_kernel::seal::Sealer::new(&accord_kernel::keys::MasterKey::from_bytes(&[7; 32]), "t")));
+        let e = view.epoch();
+        apply(&change("grant", "g1", "grant.revoked", json!({ "app": { "id": "app-1" } })), &view, &keys);
+        assert!(view.epoch() > e, "a grant event names its app");
+        let e = view.epoch();
+        apply(&change("grant", "g1", "grant.expired", json!({ "appId": "app-1" })), &view, &keys);
+        assert!(view.epoch() > e, "the sweep's shape too");
+        let e = view.epoch();
+        apply(&change("access_request", "r1", "request.created", json!({})), &view, &keys);
+        apply(&change("webhook_endpoint", "w1", "webhook_endpoint.created", json!({})), &view, &keys);
+        assert_eq!(view.epoch(), e, "requests and webhooks change no client's access");
+        let p = view.principals_epoch();
+        apply(&change("user", "u1", "session.ended", json!({})), &view, &keys);
+        assert!(view.principals_epoch() > p, "a logout drops cached principals");
+        let exp = (Utc::now() + chrono::Duration::seconds(60)).to_rfc3339();
+        apply(&change("access_token", "jti-1", "token.revoked", json!({ "expiresAt": exp })), &view, &keys);
+        assert!(view.is_revoked("jti-1"));
+    }
+}

@@ -108,6 +108,8 @@ struct Epochs {
     apps: HashMap<String, u64>,
     /// The epoch at which everything was last dropped.
     all: u64,
+    /// The epoch of the latest app change of any app.
+    latest_app: u64,
 }
 
 /// The view. Shared by every request of this process.
@@ -173,7 +175,7 @@ impl View {
             return;
         }
         // A client unknown at `epoch` may have been registered since: any app change voids it.
-        if client.is_none() && epochs.apps.values().any(|e| *e > epoch) {
+        if client.is_none() && epochs.latest_app > epoch {
             return;
         }
         if let (Ok(mut clients), Ok(mut by_app)) = (self.clients.write(), self.by_app.write()) {
@@ -197,6 +199,7 @@ impl View {
                 epochs.all = epoch;
             }
             epochs.apps.insert(app_id.to_owned(), epoch);
+            epochs.latest_app = epoch;
         }
         if let (Ok(mut clients), Ok(mut by_app)) = (self.clients.write(), self.by_app.write()) {
             if let Some(client_id) = by_app.remove(app_id) {
@@ -308,5 +311,81 @@ impl View {
     #[must_use]
     pub fn cached_clients(&self) -> usize {
         self.clients.read().map_or(0, |c| c.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_registry::{AppKind, AppStatus};
+
+    fn client(n: u32) -> Arc<Client> {
+        let now = Utc::now();
+        let app = AppRecord {
+            id: format!("app-{n}"),
+            vendor_tenant_id: "vendor".into(),
+            name: "Robot".into(),
+            description: None,
+            kind: AppKind::BackendService,
+            public: false,
+            client_id: format!("acc_{n}"),
+            redirect_uris: vec![],
+            launch_url: None,
+            jwks_uri: None,
+            jwks: None,
+            purpose: "Quality".into(),
+            business_owner_email: "b@example.org".into(),
+            technical_owner_email: "t@example.org".into(),
+            status: AppStatus::Active,
+            status_reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        Arc::new(Client::new(app, &[]))
+    }
+
+    fn fresh() -> View {
+        let v = View::default();
+        v.confirm();
+        v
+    }
+
+    #[test]
+    fn a_load_that_raced_a_change_of_its_app_is_used_once_and_not_kept() {
+        let v = fresh();
+        let before = v.epoch();
+        v.app_changed("app-1");
+        v.put_client("acc_1", Some(client(1)), before);
+        assert!(v.client("acc_1").is_none(), "read before the change: not cached");
+        v.put_client("acc_2", Some(client(2)), before);
+        assert!(v.client("acc_2").is_some_and(|c| c.is_some()), "another app's load stays");
+        let now = v.epoch();
+        v.put_client("acc_1", Some(client(1)), now);
+        assert!(v.client("acc_1").is_some_and(|c| c.is_some()), "read after the change: cached");
+        v.app_changed("app-1");
+        assert!(v.client("acc_1").is_none(), "dropped by the next change");
+    }
+
+    #[test]
+    fn an_unknown_client_is_forgotten_when_any_app_changes_and_everything_changed_drops_all() {
+        let v = fresh();
+        let e = v.epoch();
+        v.put_client("acc_new", None, e);
+        assert!(v.client("acc_new").is_some_and(|c| c.is_none()), "known to be unknown");
+        v.app_changed("app-9");
+        assert!(v.client("acc_new").is_none(), "an app change may be this client's registration");
+        v.put_client("acc_new", None, e);
+        assert!(v.client("acc_new").is_none(), "a negative read from before the change is not kept");
+        v.put_client("acc_3", Some(client(3)), v.epoch());
+        v.everything_changed();
+        assert!(v.client("acc_3").is_none());
+    }
+
+    #[test]
+    fn a_stale_view_answers_nothing_from_cache() {
+        let v = View::default();
+        v.put_client("acc_4", Some(client(4)), v.epoch());
+        assert!(!v.is_fresh());
+        assert!(v.client("acc_4").is_none(), "never confirmed by the feed: go to the database");
     }
 }
