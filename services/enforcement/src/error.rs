@@ -33,6 +33,14 @@ impl OAuthError {
     pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
         Self { code: "unsupported_grant_type", description: description.into(), status: 400 }
     }
+    /// 429: too many failed client authentications from one address.
+    pub fn slow_down(retry_after_secs: u64) -> Self {
+        Self {
+            code: "slow_down",
+            description: format!("too many failed client authentications from this address; try again in {retry_after_secs} s"),
+            status: 429,
+        }
+    }
     /// `temporarily_unavailable` (503): the live state cannot be read, so nothing is issued.
     pub fn unavailable() -> Self {
         Self { code: "temporarily_unavailable", description: "access cannot be confirmed right now; try again shortly".into(), status: 503 }

@@ -19,6 +19,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// Failed client authentications one address may make within [`FAILED_AUTH_WINDOW`]; past
+/// it, the token endpoint answers 429 without checking a signature (each costs a P-384 or RSA
+/// verification). Counted per address, not per client id, so a stranger cannot lock a real
+/// client out by failing in its name.
+pub const FAILED_AUTH_PER_ADDRESS: u64 = 100;
+/// The window of [`FAILED_AUTH_PER_ADDRESS`].
+pub const FAILED_AUTH_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// The only `client_assertion_type` (RFC 7523).
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -77,7 +85,7 @@ impl Enforcement {
     /// The OAuth error to answer with: `invalid_client` for any authentication failure,
     /// `invalid_scope` when nothing requested is granted (or no grant is live), and
     /// `temporarily_unavailable` when the live state cannot be read.
-    pub async fn issue_token(&self, holder: &TenantRecord, form: TokenForm) -> Result<TokenResponse, OAuthError> {
+    pub async fn issue_token(&self, holder: &TenantRecord, form: TokenForm, client_ip: Option<&str>) -> Result<TokenResponse, OAuthError> {
         match form.grant_type.as_deref() {
             Some("client_credentials") => {}
             None => return Err(OAuthError::invalid_request("grant_type is required (client_credentials)")),
@@ -88,6 +96,13 @@ impl Enforcement {
             Some(s) => ScopeSet::parse_space_delimited(s).map_err(|e| OAuthError::invalid_scope(format!("scope: {e}")))?,
         };
         let now = self.inner.clock.now();
+        let failures = client_ip.map(|ip| format!("token:auth-failures:{ip}"));
+        if let Some(key) = &failures {
+            let n = self.inner.store.count(key).await.map_err(|_| OAuthError::unavailable())?;
+            if n >= FAILED_AUTH_PER_ADDRESS {
+                return Err(OAuthError::slow_down(FAILED_AUTH_WINDOW.as_secs()));
+            }
+        }
         let client = self
             .authenticate_client(
                 holder,
@@ -101,6 +116,11 @@ impl Enforcement {
             Ok(c) => c,
             Err(e) => {
                 tracing::info!(holder = %holder.id, code = e.code, why = %e.description, "token refused");
+                if e.code == "invalid_client"
+                    && let Some(key) = &failures
+                {
+                    self.inner.store.incr(key, FAILED_AUTH_WINDOW).await.map_err(|_| OAuthError::unavailable())?;
+                }
                 return Err(e);
             }
         };

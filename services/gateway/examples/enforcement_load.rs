@@ -382,7 +382,7 @@ async fn tokens_per_core(state: &accord_gateway::AppState, s: &Seeded) -> anyhow
             .collect::<anyhow::Result<_>>()?;
         let start = Instant::now();
         for f in forms {
-            state.enforcement.issue_token(&holder, f).await.map_err(|e| anyhow!("{e}"))?;
+            state.enforcement.issue_token(&holder, f, None).await.map_err(|e| anyhow!("{e}"))?;
         }
         let took = start.elapsed().as_secs_f64();
         println!("| {alg:?} | {n} | {took:.2} | **{:.0}** |", f64::from(n) / took);

@@ -49,11 +49,19 @@ pub async fn token(state: web::Data<AppState>, slug: web::Path<String>, req: Htt
         scope: f.remove("scope"),
         client_id: f.remove("client_id"),
     };
-    match state.enforcement.issue_token(&h, form).await {
+    let client_ip = crate::client_ip::client_address(&req, &state.settings.trusted_proxies);
+    match state.enforcement.issue_token(&h, form, client_ip.as_deref()).await {
         Ok(t) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(t),
         Err(e) => {
             let mut answer = oauth_error(&e);
-            answer.headers_mut().insert(actix_web::http::header::PRAGMA, actix_web::http::header::HeaderValue::from_static("no-cache"));
+            let headers = answer.headers_mut();
+            headers.insert(actix_web::http::header::PRAGMA, actix_web::http::header::HeaderValue::from_static("no-cache"));
+            if e.status == 429 {
+                headers.insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(accord_enforcement::oauth::FAILED_AUTH_WINDOW.as_secs()),
+                );
+            }
             answer
         }
     }

@@ -147,3 +147,27 @@ async fn a_suspended_or_revoked_grant_issues_nothing() {
     let (s, b) = w.token_with(&w.assertion(), "system/Observation.rs").await;
     assert_eq!((s, b["error"].as_str()), (400, Some("invalid_scope")), "{b}");
 }
+
+#[tokio::test]
+async fn an_address_that_keeps_failing_to_authenticate_is_slowed_down_without_a_signature_check() {
+    let w = world().await;
+    let unknown_kid = |w: &World| sign_es(&w.es, "nope", &w.claims(&w.client_id));
+    for _ in 0..accord_enforcement::oauth::FAILED_AUTH_PER_ADDRESS {
+        assert_eq!(w.token_with(&unknown_kid(&w), "system/Observation.rs").await.0, 401);
+    }
+    let r = w
+        .app
+        .client
+        .post(format!("{}/oauth/token", w.base()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+            ("client_assertion", &w.assertion()),
+            ("scope", "system/Observation.rs"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "even a good assertion from this address waits");
+    assert!(r.headers().contains_key("retry-after"));
+}
