@@ -129,10 +129,7 @@ fn parse(req: &DecisionRequest) -> Result<Ask> {
         }
         (None, true) => {
             let rt = req.resource_type.as_deref().map(str::trim).ok_or_else(|| bad("resourceType: is required with interaction".into()))?;
-            let resource_type = ResourceType::from_name(rt).ok_or_else(|| {
-                let hint = ResourceType::suggest(rt).map(|t| format!(" (did you mean {}?)", t.name())).unwrap_or_default();
-                bad(format!("resourceType: `{}` is not a FHIR R4 resource type{hint}", rt.chars().take(64).collect::<String>()))
-            })?;
+            let resource_type = fhir::resource_type(rt).map_err(|e| bad(format!("resourceType: {e}")))?;
             let interaction =
                 Interaction::parse(req.interaction.as_deref().ok_or_else(|| bad("interaction: is required with resourceType".into()))?)
                     .map_err(|e| bad(format!("interaction: {e}")))?;

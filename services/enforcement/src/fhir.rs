@@ -90,6 +90,19 @@ impl Interaction {
     }
 }
 
+/// An R4 resource type by its exact name, or the problem: "`Observaton` is not a FHIR R4
+/// resource type (did you mean Observation?)".
+///
+/// # Errors
+/// The message, naming the nearest type when there is one.
+pub fn resource_type(name: &str) -> Result<ResourceType, String> {
+    let name = name.trim();
+    ResourceType::from_name(name).ok_or_else(|| {
+        let hint = ResourceType::suggest(name).map(|t| format!(" (did you mean {}?)", t.name())).unwrap_or_default();
+        format!("`{}` is not a FHIR R4 resource type{hint}", name.chars().take(64).collect::<String>())
+    })
+}
+
 /// A FHIR request, as far as authorization needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FhirRequest {

@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::fhir::Interaction;
 use crate::service::Enforcement;
 use accord_kernel::Principal;
-use accord_scopes::ResourceType;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
@@ -50,11 +49,7 @@ impl Enforcement {
             if client_id.is_empty() || client_id.len() > 200 {
                 return Err(field("clientId", "must be a client id (1 to 200 characters)"));
             }
-            let resource_type = ResourceType::from_name(r.resource_type.trim()).ok_or_else(|| {
-                let hint =
-                    ResourceType::suggest(r.resource_type.trim()).map(|t| format!(" (did you mean {}?)", t.name())).unwrap_or_default();
-                field("resourceType", &format!("is not a FHIR R4 resource type{hint}"))
-            })?;
+            let resource_type = crate::fhir::resource_type(&r.resource_type).map_err(|e| field("resourceType", &e))?;
             let interaction = Interaction::parse(&r.interaction).map_err(|e| field("interaction", &e))?;
             let outcome = r.outcome.trim().to_ascii_lowercase();
             if outcome.is_empty() || outcome.len() > 32 || !outcome.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {

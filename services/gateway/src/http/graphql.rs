@@ -118,7 +118,7 @@ fn schema_for(state: &AppState, introspection_only: bool) -> &AccordSchema {
 }
 
 /// The bearer token, if an Authorization header was sent (`Err` when it is malformed).
-fn bearer(req: &HttpRequest) -> Option<Result<&str, ()>> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<Result<&str, ()>> {
     let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
     let v = h.to_str().ok()?;
     Some(match v.split_once(' ') {

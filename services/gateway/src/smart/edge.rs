@@ -43,13 +43,9 @@ pub(crate) fn error_answer(e: &Error) -> HttpResponse {
     }
 }
 
-/// The bearer token of `Authorization`, if one is sent well-formed.
+/// The bearer token of `Authorization`, if one is sent well-formed (the GraphQL edge's reading).
 pub(crate) fn bearer(req: &HttpRequest) -> Option<&str> {
-    let v = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
-    match v.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Some(token.trim()),
-        _ => None,
-    }
+    crate::http::graphql::bearer(req).and_then(Result::ok)
 }
 
 /// The holder API token's principal, or the 401/403/503 to answer.
