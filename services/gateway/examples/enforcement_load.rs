@@ -24,6 +24,9 @@
 // A benchmark program reports on stdout.
 #![allow(clippy::print_stdout)]
 
+#[path = "support/wrk.rs"]
+mod wrk;
+
 use accord_enforcement::{DecisionRequest, TokenForm};
 use accord_gateway::Application;
 use accord_kernel::config::Settings;
@@ -120,31 +123,11 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
         ),
     ];
     let rounds: usize = std::env::var("ACCORD_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
-    println!("\n## HTTP, wrk -t2 -c64 -d{secs}s, stub and Accord alternating, {rounds} rounds (same run, same machine)\n");
-    println!("| request | round | stub req/s | stub p50 / p99 | accord req/s | accord p50 / p99 | non-2xx | ratio |");
-    println!("|---|---|---|---|---|---|---|---|");
+    wrk::header(secs, rounds);
     let mut summary = vec![];
     for (name, label, accord_url, stub, body, ctype) in runs {
-        let script = dir_script(name, &body, ctype, &s.api_token)?;
-        let mut ratios = vec![];
-        for round in 1..=rounds {
-            let stub_r = wrk(&stub, &script, secs)?;
-            let accord_r = wrk(&accord_url, &script, secs)?;
-            let ratio = accord_r.rps / stub_r.rps;
-            ratios.push(ratio);
-            println!(
-                "| `{label}` | {round} | {:.0} | {} / {} | {:.0} | {} / {} | {} | {ratio:.2} |",
-                stub_r.rps,
-                stub_r.p50,
-                stub_r.p99,
-                accord_r.rps,
-                accord_r.p50,
-                accord_r.p99,
-                accord_r.non2xx + stub_r.non2xx
-            );
-        }
-        ratios.sort_by(f64::total_cmp);
-        summary.push((label, ratios[ratios.len() / 2]));
+        let script = wrk::script(name, &body, ctype, Some(&s.api_token))?;
+        summary.push((label, wrk::compare(label, &stub, &accord_url, &script, secs, rounds)?));
     }
     for (label, median) in summary {
         println!("\nmedian ratio `{label}`: **{median:.2}**");
@@ -330,36 +313,6 @@ async fn start_stub(s: &Seeded) -> anyhow::Result<String> {
     .run();
     tokio::spawn(server);
     Ok(format!("http://127.0.0.1:{port}"))
-}
-
-fn dir_script(name: &str, body: &str, ctype: &str, api_token: &str) -> anyhow::Result<std::path::PathBuf> {
-    let path = std::env::temp_dir().join(format!("accord-bench-{name}-{}.lua", std::process::id()));
-    let lua = format!(
-        "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"{ctype}\"\nwrk.headers[\"Authorization\"] = \"Bearer {api_token}\"\n"
-    );
-    std::fs::write(&path, lua)?;
-    Ok(path)
-}
-
-struct Wrk {
-    rps: f64,
-    p50: String,
-    p99: String,
-    non2xx: u64,
-}
-
-fn wrk(url: &str, script: &std::path::Path, secs: u64) -> anyhow::Result<Wrk> {
-    let out = std::process::Command::new("wrk")
-        .args(["-t2", "-c64", &format!("-d{secs}s"), "--latency", "-s"])
-        .arg(script)
-        .arg(url)
-        .output()
-        .context("cannot run wrk (install it: apt-get install wrk)")?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let field = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()));
-    let rps = field("Requests/sec:").with_context(|| format!("wrk output: {text}"))?.parse()?;
-    let non2xx = field("Non-2xx or 3xx responses:").map_or(Ok(0), |v| v.parse())?;
-    Ok(Wrk { rps, p50: field("50%").unwrap_or_default(), p99: field("99%").unwrap_or_default(), non2xx })
 }
 
 async fn tokens_per_core(state: &accord_gateway::AppState, s: &Seeded) -> anyhow::Result<()> {
