@@ -11,8 +11,8 @@ use crate::token::{AccessClaims, validation};
 use crate::view::{Client, View};
 use accord_db::store::Store;
 use accord_kernel::{Principal, SharedClock};
-use accord_tenants::Tenants;
 use accord_tenants::records::TenantRecord;
+use accord_tenants::{Identity, Tenants};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -260,26 +260,38 @@ impl Enforcement {
         Ok(client)
     }
 
+    /// Who a bearer credential (API token or session) speaks for, from the view while it is
+    /// fresh: evicted by the feed on any user, token or tenant change (on this replica before
+    /// the mutation's response, on others within [`crate::feed::POLL_EVERY`]), never kept past
+    /// the credential's expiry, and read again every [`crate::view::PRINCIPAL_TTL`]. One
+    /// database reading on a miss, bounded like every reading here.
+    ///
+    /// # Errors
+    /// [`Error::Unauthenticated`] for a bad credential; [`Error::Unavailable`] when it cannot
+    /// be checked.
+    pub async fn identify(&self, bearer: &str) -> Result<Arc<Identity>> {
+        let hash: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
+        let now = self.inner.clock.now();
+        if let Some(i) = self.inner.view.identity(&hash, now) {
+            return Ok(i);
+        }
+        let epoch = self.inner.view.principals_epoch();
+        let identity = Arc::new(bounded(async { Ok(self.inner.tenants.identify(bearer).await?) }).await?);
+        self.inner.view.put_identity(hash, identity.clone(), now, epoch);
+        Ok(identity)
+    }
+
     /// The data holder behind an API token (decisions, usage, introspection).
     ///
     /// # Errors
     /// [`Error::Unauthenticated`] for a bad token; [`Error::Forbidden`] for a vendor's;
     /// [`Error::Unavailable`] when it cannot be checked.
     pub async fn authenticate_holder(&self, bearer: &str) -> Result<Principal> {
-        let hash: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
-        let principal = match self.inner.view.principal(&hash, self.inner.clock.now()) {
-            Some(p) => p,
-            None => {
-                let epoch = self.inner.view.principals_epoch();
-                let (p, until) = bounded(async { Ok(self.inner.tenants.authenticate_until(bearer).await?) }).await?;
-                self.inner.view.put_principal(hash, p.clone(), until, epoch);
-                p
-            }
-        };
-        if !principal.tenant_kind.is_data_holder() {
+        let identity = self.identify(bearer).await?;
+        if !identity.principal.tenant_kind.is_data_holder() {
             return Err(Error::Forbidden("only a data holder's (provider's or payer's) API token may call this".into()));
         }
-        Ok(principal)
+        Ok(identity.principal.clone())
     }
 
     /// Verifies an access token issued by the holder with `slug` (signature, issuer); `None`

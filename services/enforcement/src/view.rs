@@ -12,9 +12,9 @@
 
 use accord_approvals::GrantRecord;
 use accord_approvals::domain::GrantStatus;
-use accord_kernel::Principal;
 use accord_registry::AppRecord;
 use accord_scopes::ScopeSet;
+use accord_tenants::Identity;
 use accord_tenants::records::TenantRecord;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -26,9 +26,10 @@ use std::time::{Duration, Instant};
 /// replica reaches this one within the feed's poll interval; past this bound, answers go to the
 /// database (and fail closed when it does not answer).
 pub const STALE_AFTER: Duration = Duration::from_millis(1000);
-/// How long a cached API-token principal is reused before the token is checked again (which
-/// also refreshes its `lastUsedAt`). Revocation, role changes and deactivation evict sooner.
-pub const PRINCIPAL_TTL: Duration = Duration::from_secs(60);
+/// How long (by the service clock) a cached identity is reused before its credential is checked
+/// again, which also refreshes an API token's `lastUsedAt` at its granularity. Revocation, role
+/// changes, deactivation and logout evict sooner (the feed), expiry at once (`until`).
+pub const PRINCIPAL_TTL: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// Bound on each cache (a full one is emptied: cheap, and it refills from the database).
 pub const MAX_ENTRIES: usize = 2_000_000;
 
@@ -97,9 +98,8 @@ impl Client {
 
 struct Cached<T> {
     value: T,
-    at: Instant,
-    /// When the credential stops working by itself.
-    until: DateTime<Utc>,
+    /// When it was read (service clock).
+    at: DateTime<Utc>,
 }
 
 #[derive(Default)]
@@ -118,7 +118,7 @@ pub struct View {
     clients: RwLock<HashMap<String, Option<Arc<Client>>>>,
     by_app: RwLock<HashMap<String, String>>,
     holders: RwLock<HashMap<String, Option<Arc<TenantRecord>>>>,
-    principals: RwLock<HashMap<[u8; 32], Cached<Principal>>>,
+    principals: RwLock<HashMap<[u8; 32], Cached<Arc<Identity>>>>,
     revoked: RwLock<HashMap<String, DateTime<Utc>>>,
     epoch: AtomicU64,
     epochs: Mutex<Epochs>,
@@ -267,15 +267,18 @@ impl View {
         self.principals_epoch.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn principal(&self, hash: &[u8; 32], now: DateTime<Utc>) -> Option<Principal> {
+    /// The identity cached for a credential's hash, while the view is fresh, the entry younger
+    /// than [`PRINCIPAL_TTL`] and the credential unexpired.
+    pub(crate) fn identity(&self, hash: &[u8; 32], now: DateTime<Utc>) -> Option<Arc<Identity>> {
         if !self.is_fresh() {
             return None;
         }
         let p = self.principals.read().ok()?;
-        p.get(hash).filter(|c| c.at.elapsed() < PRINCIPAL_TTL && c.until > now).map(|c| c.value.clone())
+        p.get(hash).filter(|c| now - c.at < PRINCIPAL_TTL && c.value.until > now).map(|c| c.value.clone())
     }
 
-    pub(crate) fn put_principal(&self, hash: [u8; 32], principal: Principal, until: DateTime<Utc>, epoch: u64) {
+    /// Keeps an identity read at `now`, unless a user, token or tenant changed since `epoch`.
+    pub(crate) fn put_identity(&self, hash: [u8; 32], identity: Arc<Identity>, now: DateTime<Utc>, epoch: u64) {
         if self.principals_epoch() != epoch {
             return;
         }
@@ -283,7 +286,7 @@ impl View {
             if p.len() >= MAX_ENTRIES {
                 p.clear();
             }
-            p.insert(hash, Cached { value: principal, at: Instant::now(), until });
+            p.insert(hash, Cached { value: identity, at: now });
         }
     }
 

@@ -18,6 +18,22 @@ use std::sync::Arc;
 /// The password of every person the harness creates.
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Polls `check` every 20 ms until it holds; returns how long that took.
+///
+/// # Panics
+/// When it does not hold within `limit` (a change not propagated in time).
+pub async fn within(limit: std::time::Duration, mut check: impl AsyncFnMut() -> bool) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if check().await {
+            return start.elapsed();
+        }
+        // Waiting for another replica to follow the change feed is waiting for an external event.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("not in force within {limit:?}");
+}
+
 /// A running server and handles into its world.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.

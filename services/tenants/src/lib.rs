@@ -22,4 +22,4 @@ mod tokens;
 pub use domain::{TenantStatus, UserStatus};
 pub use error::{Error, Result};
 pub use records::{ApiTokenRecord, InvitationRecord, TenantRecord, UserRecord};
-pub use service::{NewTenant, Session, Tenants};
+pub use service::{Identity, NewTenant, Session, Tenants};

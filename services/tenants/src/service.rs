@@ -32,6 +32,21 @@ pub struct Tenants {
     pub signup_kinds: Vec<TenantKind>,
 }
 
+/// Who a bearer credential speaks for, with their user and organization as they were when the
+/// credential was checked (`me` answers from it), and when the credential stops working by
+/// itself: a cache of identities must not outlive `until`.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The caller.
+    pub principal: Principal,
+    /// Their user.
+    pub user: UserRecord,
+    /// Their organization.
+    pub tenant: TenantRecord,
+    /// The API token's or the session's expiry.
+    pub until: DateTime<Utc>,
+}
+
 /// A logged-in user: the session token (shown once) and who it is for.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -72,15 +87,16 @@ impl Tenants {
     /// `Unauthenticated` for every defect (never which one); `Internal` on database failure.
     #[instrument(skip_all)]
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
-        self.authenticate_until(bearer).await.map(|(p, _)| p)
+        self.identify(bearer).await.map(|i| i.principal)
     }
 
-    /// As [`Tenants::authenticate`], with the time the credential stops working by itself (the
-    /// API token's or the session's expiry): a cache of principals must not outlive it.
+    /// As [`Tenants::authenticate`], with the caller's user and organization and the time the
+    /// credential stops working by itself (the API token's or the session's expiry).
     ///
     /// # Errors
     /// As [`Tenants::authenticate`].
-    pub async fn authenticate_until(&self, bearer: &str) -> Result<(Principal, DateTime<Utc>)> {
+    #[instrument(skip_all)]
+    pub async fn identify(&self, bearer: &str) -> Result<Identity> {
         let now = self.clock.now();
         if bearer.starts_with(API_TOKEN_PREFIX) {
             let tok = api_token::Entity::find()
@@ -104,20 +120,19 @@ impl Tenants {
                     .exec(self.db.writer())
                     .await?;
             }
-            let kind = t.kind;
-            let roles = accord_kernel::RoleSet::from_storage(&tok.roles).intersect(&owner.roles.implied(kind));
+            let roles = accord_kernel::RoleSet::from_storage(&tok.roles).intersect(&owner.roles.implied(t.kind));
             let principal = Principal {
-                tenant_kind: kind,
-                tenant_id: t.id,
+                tenant_kind: t.kind,
+                tenant_id: t.id.clone(),
                 user_id: owner.id.clone(),
                 roles,
-                actor: Actor::ApiToken { token_id: tok.id, user_id: owner.id },
+                actor: Actor::ApiToken { token_id: tok.id, user_id: owner.id.clone() },
                 session: None,
             };
-            return Ok((principal, tok.expires_at));
+            return Ok(Identity { principal, user: owner, tenant: t, until: tok.expires_at });
         }
         let claims = self.sessions.verify(bearer, now)?;
-        let expires_at = DateTime::<Utc>::from_timestamp(claims.exp, 0).ok_or(Error::Unauthenticated)?;
+        let until = DateTime::<Utc>::from_timestamp(claims.exp, 0).ok_or(Error::Unauthenticated)?;
         let (u, t) = self.active_user(&claims.sub).await?;
         if u.session_version != claims.sv || u.tenant_id != claims.tid {
             return Err(Error::Unauthenticated);
@@ -127,13 +142,13 @@ impl Tenants {
         }
         let principal = Principal {
             tenant_kind: t.kind,
-            tenant_id: t.id,
+            tenant_id: t.id.clone(),
             user_id: u.id.clone(),
-            roles: u.roles,
-            actor: Actor::User { user_id: u.id },
-            session: Some(SessionRef { id: claims.jti, expires_at }),
+            roles: u.roles.clone(),
+            actor: Actor::User { user_id: u.id.clone() },
+            session: Some(SessionRef { id: claims.jti, expires_at: until }),
         };
-        Ok((principal, expires_at))
+        Ok(Identity { principal, user: u, tenant: t, until })
     }
 
     /// Ends the caller's session (and only it: the user's other sessions keep working). The end

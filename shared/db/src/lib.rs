@@ -52,6 +52,8 @@ pub async fn connect(settings: &Settings) -> Result<Db, DbError> {
 const PG_READERS: u32 = 16;
 const PG_WRITERS: u32 = 2;
 const SQLITE_READERS: u32 = 8;
+/// A pooled connection idle this long is pinged before it is handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 /// How long a caller waits for a pooled connection to read with.
 const READ_ACQUIRE: Duration = Duration::from_secs(5);
 /// How long a writer waits for its turn: for the writer pool in this process, and on SQLite for
@@ -78,7 +80,16 @@ impl Db {
         let sqlite = url.starts_with("sqlite:");
         let pool = |max: u32, wait: Duration| {
             let mut o = ConnectOptions::new(url.to_owned());
-            o.max_connections(max).min_connections(1).connect_timeout(Duration::from_secs(5)).acquire_timeout(wait).sqlx_logging(false);
+            o.max_connections(max)
+                .min_connections(1)
+                .connect_timeout(Duration::from_secs(5))
+                .acquire_timeout(wait)
+                // No ping round trip per checkout for a connection in use (sqlx's default pings
+                // every one): only one idle long enough to have been dropped by the server, a
+                // proxy or a firewall is pinged first. A connection that broke anyway fails its
+                // statement and leaves the pool.
+                .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
+                .sqlx_logging(false);
             if sqlite {
                 o.map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal).busy_timeout(WRITE_WAIT).foreign_keys(true)

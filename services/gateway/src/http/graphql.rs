@@ -52,7 +52,7 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
             Err(parse_error) => Response::from_errors(vec![parse_error]),
             Ok(Inspection { refusal: Some(why), .. }) => Response::from_errors(vec![ServerError::new(why, None)]),
             Ok(Inspection { introspection_only, mutation, .. }) => {
-                let principal = match bearer(&req) {
+                let identity = match bearer(&req) {
                     None => None,
                     Some(Err(())) => {
                         return error_response(
@@ -61,8 +61,10 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
                             "the Authorization header must be `Bearer <token>`",
                         );
                     }
-                    Some(Ok(token)) => match state.tenants.authenticate(token).await {
-                        Ok(p) => Some(p),
+                    // From the enforcement view: live by the change feed (SPEC §2.9), one
+                    // database reading on a miss.
+                    Some(Ok(token)) => match state.enforcement.identify(token).await {
+                        Ok(identity) => Some(identity),
                         Err(e) => {
                             let gql = accord_kernel::gql::classify_to_gql(Some(&meta), &e);
                             let kind = accord_kernel::Classify::kind(&e);
@@ -72,9 +74,9 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
                         }
                     },
                 };
-                if let Some(p) = &principal {
-                    tracing::Span::current().record("tenant_id", p.tenant_id.as_str());
-                    request = request.data(p.clone());
+                if let Some(identity) = identity {
+                    tracing::Span::current().record("tenant_id", identity.principal.tenant_id.as_str());
+                    request = request.data(identity.principal.clone()).data(identity);
                 }
                 request = request
                     .data(meta.clone())

@@ -271,3 +271,111 @@ async fn two_api_processes_see_each_others_revocations_within_a_second_and_deny_
     let (status, d) = decide(&a.url, &api_token, &apps[1].1).await;
     assert_eq!((status, &d["allowed"]), (503, &json!(false)), "{d}");
 }
+
+/// A GraphQL answer as it comes: the HTTP status, and the first error's code or `"OK"`.
+async fn outcome(url: &str, token: &str, query: &str) -> (u16, String) {
+    let r = reqwest::Client::new().post(format!("{url}/graphql")).bearer_auth(token).json(&json!({ "query": query })).send().await.unwrap();
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.unwrap();
+    let code = body["errors"][0]["extensions"]["code"].as_str().unwrap_or("OK").to_owned();
+    (status, code)
+}
+
+#[tokio::test]
+async fn a_role_change_and_a_deactivation_hold_on_the_next_request_here_and_within_a_second_at_the_other_process() {
+    let (Some(pg), Some(redis)) = (std::env::var("ACCORD_TEST_POSTGRES_URL").ok(), redis_url()) else {
+        assert!(!services_required(), "ACCORD_TEST_REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured");
+        eprintln!(
+            "SKIPPED a_role_change_and_a_deactivation_hold_on_the_next_request_here_and_within_a_second_at_the_other_process: needs PostgreSQL and Redis"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("DATABASE_URL", fresh_postgres(&pg).await),
+        ("REDIS_URL", redis),
+        ("ACCORD_REDIS_PREFIX", format!("accord_test:{}", uuid::Uuid::new_v4().simple())),
+        ("ACCORD_SECRET_KEY", "two-replicas-share-this-secret-key-0123456789".to_owned()),
+        ("ACCORD_PUBLIC_URL", PUBLIC.to_owned()),
+        ("ACCORD_SIGNUP_KINDS", "provider".to_owned()),
+    ];
+    let (a, b) = (start_api(dir.path(), &env).await, start_api(dir.path(), &env).await);
+    let admin = gql(
+        &a.url,
+        None,
+        "mutation($i: SignUpInput!) { signUp(input: $i) { token } }",
+        json!({ "i": { "organizationName": "General Hospital", "kind": "PROVIDER", "name": "Admin", "email": "admin@general.example", "password": PASSWORD } }),
+    )
+    .await["signUp"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invitation =
+        gql(&a.url, Some(&admin), "mutation { inviteUser(email: \"audit@general.example\", roles: [AUDITOR]) { token } }", json!({})).await
+            ["inviteUser"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let joined = gql(
+        &a.url,
+        None,
+        "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, name: \"Auditor\", password: $p) { token user { id } } }",
+        json!({ "t": invitation, "p": PASSWORD }),
+    )
+    .await;
+    let (session, user_id) = (
+        joined["acceptInvitation"]["token"].as_str().unwrap().to_owned(),
+        joined["acceptInvitation"]["user"]["id"].as_str().unwrap().to_owned(),
+    );
+    let api_token = gql(&a.url, Some(&session), "mutation { createApiToken(name: \"reports\", expiresInDays: 30) { token } }", json!({}))
+        .await["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let audit = "{ auditEvents(first: 1) { edges { node { action } } } }";
+    // Both credentials work on both processes, and both processes have them cached.
+    for url in [&a.url, &b.url] {
+        for token in [&session, &api_token] {
+            for _ in 0..3 {
+                assert_eq!(outcome(url, token, audit).await, (200, "OK".to_owned()));
+            }
+        }
+    }
+
+    // The role change through A: on A the very next request; on B within a second.
+    gql(&a.url, Some(&admin), "mutation($u: ID!) { updateUserRoles(userId: $u, roles: [APPROVER]) { id } }", json!({ "u": user_id })).await;
+    assert_eq!(outcome(&a.url, &session, audit).await, (401, "UNAUTHENTICATED".to_owned()), "the session ended with the role change");
+    assert_eq!(outcome(&a.url, &api_token, audit).await, (200, "FORBIDDEN".to_owned()), "the token lost AUDITOR with its owner");
+    let took = until(Duration::from_secs(1), "role change at B", async || {
+        outcome(&b.url, &session, audit).await.1 == "UNAUTHENTICATED" && outcome(&b.url, &api_token, audit).await.1 == "FORBIDDEN"
+    })
+    .await;
+    eprintln!("the role change held at the other process after {took:?}");
+
+    // A new session (as an APPROVER now) and the token, cached at both; then deactivation via A.
+    let session = gql(
+        &a.url,
+        None,
+        "mutation($p: String!) { login(email: \"audit@general.example\", password: $p) { token } }",
+        json!({ "p": PASSWORD }),
+    )
+    .await["login"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = "{ me { user { roles } } }";
+    for url in [&a.url, &b.url] {
+        for token in [&session, &api_token] {
+            assert_eq!(outcome(url, token, me).await, (200, "OK".to_owned()));
+        }
+    }
+    gql(&a.url, Some(&admin), "mutation($u: ID!) { deactivateUser(userId: $u) { id } }", json!({ "u": user_id })).await;
+    for token in [&session, &api_token] {
+        assert_eq!(outcome(&a.url, token, me).await, (401, "UNAUTHENTICATED".to_owned()), "deactivated: the very next request");
+    }
+    let took = until(Duration::from_secs(1), "deactivation at B", async || {
+        outcome(&b.url, &session, me).await.1 == "UNAUTHENTICATED" && outcome(&b.url, &api_token, me).await.1 == "UNAUTHENTICATED"
+    })
+    .await;
+    eprintln!("the deactivation held at the other process after {took:?}");
+}

@@ -2,20 +2,9 @@
 //! force at the other within a second, with no request of its own to prompt it.
 
 use crate::world::{authz_at, world};
+use accord_gateway::testing::within;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
-
-/// Polls `check` until it is true or `within` has passed; returns how long it took.
-async fn within(limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check().await {
-            return start.elapsed();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("not in force within {limit:?}");
-}
+use std::time::Duration;
 
 #[tokio::test]
 async fn a_revocation_through_one_replica_is_in_force_at_the_other_within_a_second() {
