@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::records::{self, ApprovalRecord, GrantRecord, RequestRecord, all};
 use crate::repo::{visible_grant, visible_request};
 use crate::service::Approvals;
-use accord_db::page::{Order, keyset};
+use accord_db::page::{Order, keyset_counted};
 use accord_kernel::Principal;
 use accord_kernel::gql::{Page, PageRequest};
 use accord_registry::{AppFilter, AppRecord, AppStatus};
@@ -54,7 +54,7 @@ impl Approvals {
         if let Some(s) = status {
             q = q.filter(request::Column::Status.eq(s.as_str()));
         }
-        records::page(keyset(&self.db, q, request::Column::Id, Order::NewestFirst, page).await?)
+        records::page(keyset_counted(&self.db, q, request::Column::Id, Order::NewestFirst, page, Some(&self.counts)).await?)
     }
 
     /// One grant the caller may see.
@@ -95,7 +95,7 @@ impl Approvals {
             let col = if ctx.tenant_kind.is_data_holder() { grant::Column::VendorTenantId } else { grant::Column::HolderTenantId };
             q = q.filter(col.eq(p.clone()));
         }
-        records::page(keyset(&self.db, q, grant::Column::Id, Order::NewestFirst, page).await?)
+        records::page(keyset_counted(&self.db, q, grant::Column::Id, Order::NewestFirst, page, Some(&self.counts)).await?)
     }
 
     fn app_filter(ctx: &Principal, status: Option<AppStatus>) -> AppFilter {

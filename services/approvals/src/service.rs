@@ -13,4 +13,7 @@ pub struct Approvals {
     pub clock: SharedClock,
     /// The tenants service (approver names, data holder lookups).
     pub tenants: Tenants,
+    /// Totals of the grants and requests lists, kept while the change feed vouches for them
+    /// (enforcement's feed drops them on every grant or request change).
+    pub counts: std::sync::Arc<accord_db::page::Counts>,
 }

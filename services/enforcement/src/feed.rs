@@ -56,6 +56,7 @@ pub async fn poll_once(
     let n = changes.len();
     if n as u64 >= BATCH {
         view.everything_changed();
+        view.lists_changed();
         view.principals_changed();
         keys.forget_all();
         let head = accord_db::audit::head_seq(db.reader()).await?;
@@ -75,6 +76,12 @@ pub async fn poll_once(
 
 /// What one audited change means for the view.
 pub(crate) fn apply(c: &AuditRecord, view: &View, keys: &KeyRing) {
+    // What the grants and requests lists count changes with grants and requests, and with the
+    // changes that move many of them at once (an app offboarded, a partnership ended, a
+    // review's revocations, a tenant suspended).
+    if matches!(c.target_type.as_str(), "grant" | "access_request" | "app" | "partnership" | "review" | "tenant") {
+        view.lists_changed();
+    }
     match c.target_type.as_str() {
         "app" => view.app_changed(&c.target_id),
         "grant" => match app_of(&c.details) {

@@ -108,6 +108,8 @@ pub struct Parts {
     /// Whether `jwksUri`s may reach private addresses (`ACCORD_WEBHOOK_ALLOW_PRIVATE`,
     /// development only).
     pub allow_private: bool,
+    /// List totals the feed drops on grant and request changes (`Approvals::counts`).
+    pub counts: Arc<accord_db::page::Counts>,
 }
 
 /// How long a `jwksUri` fetch may take.
@@ -129,7 +131,7 @@ impl Enforcement {
                 clock: parts.clock,
                 tenants: parts.tenants,
                 public_url: parts.public_url.trim_end_matches('/').to_owned(),
-                view: View::default(),
+                view: View::with_counts(parts.counts),
                 keys: KeyRing::new(parts.sealer),
                 jwks: JwksFetcher::new(http, jwks_guard(parts.allow_private)),
                 allow_private: parts.allow_private,
@@ -263,8 +265,9 @@ impl Enforcement {
     /// Who a bearer credential (API token or session) speaks for, from the view while it is
     /// fresh: evicted by the feed on any user, token or tenant change (on this replica before
     /// the mutation's response, on others within [`crate::feed::POLL_EVERY`]), never kept past
-    /// the credential's expiry, and read again every [`crate::view::PRINCIPAL_TTL`]. One
-    /// database reading on a miss, bounded like every reading here.
+    /// the credential's expiry, and read again every [`crate::view::PRINCIPAL_TTL`] (by one
+    /// request; the others keep the cached identity meanwhile). One database reading on a miss,
+    /// bounded like every reading here.
     ///
     /// # Errors
     /// [`Error::Unauthenticated`] for a bad credential; [`Error::Unavailable`] when it cannot
@@ -272,8 +275,10 @@ impl Enforcement {
     pub async fn identify(&self, bearer: &str) -> Result<Arc<Identity>> {
         let hash: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
         let now = self.inner.clock.now();
-        if let Some(i) = self.inner.view.identity(&hash, now) {
-            return Ok(i);
+        if let Some((i, due)) = self.inner.view.identity(&hash, now) {
+            if !due {
+                return Ok(i);
+            }
         }
         let epoch = self.inner.view.principals_epoch();
         let identity = Arc::new(bounded(async { Ok(self.inner.tenants.identify(bearer).await?) }).await?);

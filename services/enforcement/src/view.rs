@@ -127,6 +127,8 @@ pub struct View {
     /// Milliseconds since [`View::origin`] at the feed's last success (0: never).
     confirmed_ms: AtomicU64,
     origin: Origin,
+    /// The list totals this feed vouches for (`Approvals::counts`).
+    counts: Arc<accord_db::page::Counts>,
 }
 
 /// The instant the view's clock counts from.
@@ -146,8 +148,19 @@ impl View {
         at > 0 && self.millis().saturating_sub(at) < STALE_AFTER.as_millis() as u64
     }
 
+    /// A view that also keeps `counts` current.
+    pub(crate) fn with_counts(counts: Arc<accord_db::page::Counts>) -> Self {
+        Self { counts, ..Self::default() }
+    }
+
+    /// A grant or a request changed: list totals are dropped.
+    pub(crate) fn lists_changed(&self) {
+        self.counts.changed();
+    }
+
     /// The feed succeeded just now.
     pub(crate) fn confirm(&self) {
+        self.counts.confirm();
         self.confirmed_ms.store(self.millis().max(1), Ordering::Release);
     }
 
@@ -267,14 +280,29 @@ impl View {
         self.principals_epoch.load(Ordering::SeqCst)
     }
 
-    /// The identity cached for a credential's hash, while the view is fresh, the entry younger
-    /// than [`PRINCIPAL_TTL`] and the credential unexpired.
-    pub(crate) fn identity(&self, hash: &[u8; 32], now: DateTime<Utc>) -> Option<Arc<Identity>> {
+    /// The identity cached for a credential's hash, while the view is fresh and the credential
+    /// unexpired, and whether the caller is to read it again: the first caller to find the entry
+    /// older than [`PRINCIPAL_TTL`] claims that (the entry is restamped), the others meanwhile
+    /// keep using it, so a hot credential's periodic re-read is one reading, not a stampede.
+    /// (Liveness does not rest on the re-read: the feed evicts on every change.)
+    pub(crate) fn identity(&self, hash: &[u8; 32], now: DateTime<Utc>) -> Option<(Arc<Identity>, bool)> {
         if !self.is_fresh() {
             return None;
         }
-        let p = self.principals.read().ok()?;
-        p.get(hash).filter(|c| now - c.at < PRINCIPAL_TTL && c.value.until > now).map(|c| c.value.clone())
+        {
+            let p = self.principals.read().ok()?;
+            let c = p.get(hash).filter(|c| c.value.until > now)?;
+            if now - c.at < PRINCIPAL_TTL {
+                return Some((c.value.clone(), false));
+            }
+        }
+        let mut p = self.principals.write().ok()?;
+        let c = p.get_mut(hash).filter(|c| c.value.until > now)?;
+        let due = now - c.at >= PRINCIPAL_TTL;
+        if due {
+            c.at = now;
+        }
+        Some((c.value.clone(), due))
     }
 
     /// Keeps an identity read at `now`, unless a user, token or tenant changed since `epoch`.
@@ -390,5 +418,58 @@ mod tests {
         v.put_client("acc_4", Some(client(4)), v.epoch());
         assert!(!v.is_fresh());
         assert!(v.client("acc_4").is_none(), "never confirmed by the feed: go to the database");
+    }
+
+    fn identity(until: DateTime<Utc>) -> Arc<Identity> {
+        use accord_kernel::{Actor, Principal, Role, RoleSet, TenantKind};
+        use accord_tenants::{TenantStatus, UserRecord, UserStatus};
+        let now = Utc::now();
+        let roles = RoleSet::new([Role::Auditor]);
+        let principal = Principal {
+            tenant_kind: TenantKind::Provider,
+            tenant_id: "t".into(),
+            user_id: "u".into(),
+            roles: roles.clone(),
+            actor: Actor::User { user_id: "u".into() },
+            session: None,
+        };
+        let user = UserRecord {
+            id: "u".into(),
+            tenant_id: "t".into(),
+            email: "u@example.org".into(),
+            name: "U".into(),
+            roles,
+            status: UserStatus::Active,
+            session_version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let tenant = TenantRecord {
+            id: "t".into(),
+            name: "T".into(),
+            slug: "t".into(),
+            kind: TenantKind::Provider,
+            status: TenantStatus::Active,
+            created_at: now,
+        };
+        Arc::new(Identity { principal, user, tenant, until })
+    }
+
+    #[test]
+    fn a_cached_identity_is_reread_by_one_caller_after_the_ttl_and_never_used_past_its_expiry() {
+        let v = fresh();
+        let t0 = Utc::now();
+        let until = t0 + chrono::TimeDelta::seconds(300);
+        v.put_identity([1; 32], identity(until), t0, v.principals_epoch());
+        assert!(v.identity(&[1; 32], t0).is_some_and(|(_, due)| !due), "fresh: used as is");
+        let later = t0 + PRINCIPAL_TTL;
+        assert!(v.identity(&[1; 32], later).is_some_and(|(_, due)| due), "the first caller past the TTL reads it again");
+        assert!(v.identity(&[1; 32], later).is_some_and(|(_, due)| !due), "the others meanwhile keep it");
+        assert!(v.identity(&[1; 32], until).is_none(), "expired: never from cache");
+        let e = v.principals_epoch();
+        v.principals_changed();
+        assert!(v.identity(&[1; 32], t0).is_none(), "a user, token or tenant change drops it");
+        v.put_identity([1; 32], identity(until), t0, e);
+        assert!(v.identity(&[1; 32], t0).is_none(), "a reading from before the change is not kept");
     }
 }

@@ -99,8 +99,13 @@ async fn stub_graphql(data: web::Data<Stub>, req: HttpRequest, body: web::Json<V
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
+    let db_url = match &settings.database_url {
+        Some(u) => secrecy::ExposeSecret::expose_secret(u).to_owned(),
+        None => format!("sqlite://{}", settings.sqlite_path().display()),
+    };
     let app = Application::build(settings, Arc::new(SystemClock)).await?;
     let url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let s = gql(
         &url,
@@ -113,6 +118,7 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     let t = gql(&url, Some(&session), "mutation { createApiToken(name: \"load\", expiresInDays: 30) { token } }", json!({})).await?;
     let api_token = t["createApiToken"]["token"].as_str().context("api token")?.to_owned();
     let me = gql(&url, Some(&session), ME, json!({})).await?["me"].clone();
+    breakdown(&state, &db_url, &url, &session, &api_token).await?;
 
     let data = web::Data::new(Stub { tokens: vec![session.clone(), api_token.clone()], me });
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -140,5 +146,135 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     for (label, median) in summary {
         println!("\nmedian ratio `{label}`: **{median:.2}**");
     }
+    Ok(())
+}
+
+/// One step of the breakdown: `n` sequential runs after a warm-up, median and p99 in µs, and
+/// the SQL statements each run cost.
+async fn step<F, Fut>(state: &accord_gateway::AppState, label: &str, n: usize, mut f: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    for _ in 0..n / 10 {
+        f().await?;
+    }
+    let before = state.statements.load(std::sync::atomic::Ordering::SeqCst);
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = std::time::Instant::now();
+        f().await?;
+        times.push(t.elapsed());
+    }
+    let statements = state.statements.load(std::sync::atomic::Ordering::SeqCst) - before;
+    times.sort();
+    let us = |d: std::time::Duration| d.as_secs_f64() * 1e6;
+    #[allow(clippy::cast_precision_loss)]
+    let per = statements as f64 / n as f64;
+    println!("| {label} | {:.1} | {:.1} | {per:.1} |", us(times[n / 2]), us(times[n * 99 / 100]));
+    Ok(())
+}
+
+/// Where the time of one authenticated request goes, piece by piece, one request at a time
+/// (no concurrency: latencies, not throughput). The pieces the request path no longer runs
+/// (the database identity check and `me`'s own readings, on every request before issue #12)
+/// are measured too, so the before and after are in the same run.
+async fn breakdown(state: &accord_gateway::AppState, db_url: &str, url: &str, session: &str, api_token: &str) -> anyhow::Result<()> {
+    use async_graphql::dataloader::DataLoader;
+    const N: usize = 2_000;
+    let names = state.operation_names.clone();
+    let parse = |q: &str| async_graphql::parser::parse_query(q).map_err(|e| anyhow::anyhow!("{e}"));
+    let identity = state.enforcement.identify(session).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let execute = |query: &'static str| {
+        let (state, identity) = (state.clone(), identity.clone());
+        async move {
+            let mut request = async_graphql::Request::new(query);
+            state.prepared.prepare(&mut request, &state.operation_names).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let request = request
+                .data(identity.principal.clone())
+                .data(identity)
+                .data(accord_kernel::gql::RequestMeta { request_id: accord_kernel::new_id(), client_ip: None })
+                .data(DataLoader::new(accord_tenants::graphql::TenantLoader(state.tenants.clone()), tokio::spawn));
+            let response = state.schema.execute(request).await;
+            anyhow::ensure!(response.errors.is_empty(), "{:?}", response.errors);
+            Ok::<_, anyhow::Error>(response)
+        }
+    };
+    let http = reqwest::Client::new();
+    let post = |token: Option<&str>, query: &str| {
+        let mut req = http.post(format!("{url}/graphql")).json(&json!({ "query": query }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t.to_owned());
+        }
+        async move {
+            let r: Value = req.send().await?.json().await?;
+            anyhow::ensure!(r.get("errors").is_none(), "{r}");
+            Ok(())
+        }
+    };
+    println!();
+    println!("Breakdown, one request at a time ({N} runs each after {} warm-up):", N / 10);
+    println!("| piece | median µs | p99 µs | SQL statements |");
+    println!("|---|---|---|---|");
+    step(state, "HTTP round trip: `me` with a session (whole request)", N, || post(Some(session), ME)).await?;
+    step(state, "HTTP round trip: `me` with an API token", N, || post(Some(api_token), ME)).await?;
+    step(state, "HTTP round trip: `analyzeScopes`, no token", N, || post(None, ANALYZE)).await?;
+    step(state, "parse `me` (async-graphql parser)", N, || async { parse(ME).map(drop) }).await?;
+    let doc = parse(ME)?;
+    step(state, "inspect `me` (bounds, label)", N, || async {
+        drop(accord_gateway::http::document::inspect(&doc, None, &names));
+        Ok(())
+    })
+    .await?;
+    step(state, "prepared document, cache hit (clone of the parsed `me`)", N, || async {
+        let mut r = async_graphql::Request::new(ME);
+        state.prepared.prepare(&mut r, &state.operation_names).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        Ok(())
+    })
+    .await?;
+    step(state, "validate + execute `me` from the identity (schema.execute)", N, || async { execute(ME).await.map(drop) }).await?;
+    let response = execute(ME).await?;
+    step(state, "serialize the `me` response (serde_json)", N, || async { serde_json::to_vec(&response).map(drop).map_err(Into::into) })
+        .await?;
+    step(state, "identity from the enforcement view (cache hit)", N, || async {
+        state.enforcement.identify(session).await.map(drop).map_err(|e| anyhow::anyhow!("{e}"))
+    })
+    .await?;
+    step(state, "before #12, every request: session checked in the database (Tenants::identify)", N, || async {
+        state.tenants.identify(session).await.map(drop).map_err(|e| anyhow::anyhow!("{e}"))
+    })
+    .await?;
+    step(state, "before #12, every request: API token checked in the database", N, || async {
+        state.tenants.identify(api_token).await.map(drop).map_err(|e| anyhow::anyhow!("{e}"))
+    })
+    .await?;
+    step(state, "before #12, every request: `me` read its user and organization (Tenants::me)", N, || async {
+        state.tenants.me(&identity.principal).await.map(drop).map_err(|e| anyhow::anyhow!("{e}"))
+    })
+    .await?;
+    let one = || async {
+        state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(state.db.get_database_backend(), "SELECT 1"))
+            .await
+            .map(drop)
+            .map_err(Into::into)
+    };
+    step(state, "one `SELECT 1` from the read pool (no ping: idle < 30 s)", N, one).await?;
+    // sqlx's default pool pings every connection it hands out (what every statement paid
+    // before #12).
+    let mut options = sea_orm::ConnectOptions::new(db_url.to_owned());
+    options.max_connections(2).sqlx_logging(false);
+    let pinging = sea_orm::Database::connect(options).await?;
+    step(state, "one `SELECT 1`, pool pinging every checkout (sqlx default, before #12)", N, || async {
+        pinging
+            .query_one_raw(sea_orm::Statement::from_string(pinging.get_database_backend(), "SELECT 1"))
+            .await
+            .map(drop)
+            .map_err(Into::into)
+    })
+    .await?;
+    pinging.close().await?;
+    println!();
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! Benchmark program (not part of the server): `grants(first: 50)` with nested app, vendor and
-//! data holder on PostgreSQL with 10,000 apps and 100,000 grants over 20 data holders.
+//! Benchmark program (not part of the server): `grants(first: 50)` and `accessRequests(first:
+//! 50)` with nested app, vendor and data holder on PostgreSQL with 100,000 grants (and as many
+//! requests) over 20 data holders and 10,000 apps; `ACCORD_BENCH_GRANTS=1000000` for a million
+//! (apps grow with them, one per ten grants; still 20 holders, so each holder's lists grow tenfold).
 //!
 //! ```sh
 //! ACCORD_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
@@ -13,7 +15,8 @@
 //! middle), prints latency percentiles and the SQL statements per request, shows the
 //! `EXPLAIN ANALYZE` of the page and count queries, and drops the database.
 //!
-//! `ACCORD_BENCH_LAYOUT=oldest` seeds the measured holder's grants as the oldest 5,000 instead
+//! `ACCORD_BENCH_GRANTS` sets the number of grants (a multiple of 20; default 100,000).
+//! `ACCORD_BENCH_LAYOUT=oldest` seeds the measured holder's grants as the oldest twentieth instead
 //! of spreading every holder's grants over time (the default, `interleaved`).
 //! `ACCORD_BENCH_KEEP_DB=1` keeps the database for a look with `psql` afterwards.
 //! `ACCORD_BENCH_VACUUM=0` skips the `VACUUM` after seeding (a freshly bulk-loaded table).
@@ -35,13 +38,31 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "correct horse battery";
 const VENDORS: i64 = 100;
 const HOLDERS: i64 = 20;
-const APPS: i64 = 10_000;
-const GRANTS: i64 = 100_000;
 const WARMUP: usize = 20;
 const SAMPLES: usize = 300;
 const SCOPES: [&str; 2] = ["launch/patient", "patient/Observation.rs"];
 
 const PAGE: &str = "query($after: String) { grants(first: 50, after: $after) { totalCount edges { node { id status app { name clientId vendor { name } } dataHolder { name } scopeAnalysis { risk } } } pageInfo { hasNextPage endCursor } } }";
+const REQUESTS: &str = "query($after: String) { accessRequests(first: 50, after: $after) { totalCount edges { node { id status app { name clientId vendor { name } } dataHolder { name } scopeAnalysis { risk } } } pageInfo { hasNextPage endCursor } } }";
+
+/// How many grants (and approved requests) are seeded, and the apps they belong to.
+#[derive(Clone, Copy)]
+struct Size {
+    grants: i64,
+    apps: i64,
+}
+
+impl Size {
+    fn from_env() -> anyhow::Result<Self> {
+        let grants = match std::env::var("ACCORD_BENCH_GRANTS") {
+            Err(_) => 100_000,
+            Ok(v) => v.replace(['_', ','], "").parse::<i64>().map_err(|_| anyhow!("ACCORD_BENCH_GRANTS: `{v}` is not a number"))?,
+        };
+        ensure!(grants >= 1_000 && grants % HOLDERS == 0, "ACCORD_BENCH_GRANTS must be a multiple of {HOLDERS}, at least 1,000");
+        // Each app holds grants at half the holders: grants / (HOLDERS / 2) apps.
+        Ok(Self { grants, apps: grants * 2 / HOLDERS })
+    }
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -102,6 +123,8 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
         Ok("oldest") => true,
         Ok(other) => bail!("ACCORD_BENCH_LAYOUT: `{other}` is not `interleaved` or `oldest`"),
     };
+    let size = Size::from_env()?;
+    println!("size: {} grants and approved requests, {} apps, {HOLDERS} data holders", size.grants, size.apps);
     println!("layout: {}", if oldest { "oldest (the measured holder's grants are the oldest)" } else { "interleaved" });
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::for_data_dir(dir.path());
@@ -201,7 +224,7 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
     // --- Bulk seed with SQL, copying the API-made rows. ---
     let db = Database::connect(database_url).await?;
     let seed = Instant::now();
-    seed_sql(&db, &holder.id, &vendor_id, &template_app, &template_request, &template_grant, oldest).await?;
+    seed_sql(&db, &holder.id, &vendor_id, &template_app, &template_request, &template_grant, oldest, size).await?;
     println!("SQL seeding + ANALYZE: {:.1} s", seed.elapsed().as_secs_f64());
     for t in ["tenants", "apps", "access_requests", "grants", "partnerships"] {
         println!("  {t:16} {:>7} rows", count(&db, &format!("SELECT COUNT(*) AS n FROM {t}"), vec![]).await?);
@@ -224,14 +247,19 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
     let cursor = accord_kernel::gql::encode_cursor(&mid_id);
 
     // --- Measure. ---
-    let first = series(&client, &state, &holder_token, None, visible).await?;
-    let after = series(&client, &state, &holder_token, Some(&cursor), visible).await?;
+    let grants = ("grants", PAGE);
+    let first = series(&client, &state, &holder_token, grants, None, visible).await?;
+    let after = series(&client, &state, &holder_token, grants, Some(&cursor), visible).await?;
+    let requests_visible =
+        count(&db, "SELECT COUNT(*) AS n FROM access_requests WHERE holder_tenant_id = $1", vec![holder.id.clone().into()]).await?;
+    let requests = series(&client, &state, &holder_token, ("accessRequests", REQUESTS), None, requests_visible).await?;
     println!();
     println!("{} sequential requests per series after {WARMUP} warm-up requests; client-side latency (ms):", SAMPLES);
     println!("| series | min | median | p95 | p99 | max | req/s | SQL statements / request |");
     println!("|---|---|---|---|---|---|---|---|");
     first.print("`grants(first: 50)` (first page)");
     after.print("`grants(first: 50, after: <middle cursor>)`");
+    requests.print("`accessRequests(first: 50)` (first page)");
 
     // --- What PostgreSQL does for the two list statements (mirrors `page_desc`). ---
     println!();
@@ -293,7 +321,9 @@ async fn seed_sql(
     template_request: &str,
     template_grant: &str,
     oldest: bool,
+    size: Size,
 ) -> anyhow::Result<()> {
+    let Size { grants, apps } = size;
     // The seeded world spans the 80 days before now; grant g is created at BASE + g minutes.
     const BASE: &str = "(now() - interval '80 days')";
     let vendor_id = v7(&format!("({BASE} - interval '1 day' + g * interval '1 second')"), "'bench-vendor-' || g");
@@ -335,20 +365,20 @@ async fn seed_sql(
                     'acc_' || left(translate(encode(sha256(('bench-client-' || g)::bytea), 'base64'), '+/=', '-_'), 32),
                     a.redirect_uris, a.launch_url, a.jwks_uri, a.jwks, a.purpose, a.business_owner_email, a.technical_owner_email,
                     'ACTIVE', NULL, {BASE} - interval '1 day' + g * interval '5 seconds', {BASE} - interval '1 day' + g * interval '5 seconds'
-             FROM apps a CROSS JOIN generate_series(0, {APPS} - 1) g JOIN vendors v ON v.idx = g % {VENDORS}
+             FROM apps a CROSS JOIN generate_series(0, {apps} - 1) g JOIN vendors v ON v.idx = g % {VENDORS}
              WHERE a.id = $1"
         ),
         vec![template_app.into()],
     )
     .await?;
     // Each app gets grants at 10 of the 20 holders (those of its parity), never twice at one
-    // (the partial unique index allows one live grant per pair): 5,000 grants per holder.
+    // (the partial unique index allows one live grant per pair): a twentieth of the grants per holder.
     // Holder index 0 is the measured one. `interleaved` (default): grant g is at holder g % 20,
     // so every holder's grants are spread over time. `oldest`: the measured holder's grants are
-    // the oldest 5,000 (grant g at holder 2 * (g / APPS) + parity), the worst case for a plan
+    // the oldest twentieth (grant g at holder 2 * (g / APPS) + parity), the worst case for a plan
     // that walks the primary key backwards.
     let (app_idx, holder_idx) = if oldest {
-        (format!("g % {APPS}"), format!("2 * (g / {APPS}) + (g % {APPS}) % 2"))
+        (format!("g % {apps}"), format!("2 * (g / {apps}) + (g % {apps}) % 2"))
     } else {
         (format!("2 * (g / {HOLDERS}) + (g % {HOLDERS}) % 2"), format!("g % {HOLDERS}"))
     };
@@ -363,7 +393,7 @@ async fn seed_sql(
              SELECT id, vendor_tenant_id, row_number() OVER (ORDER BY name) - 1 AS idx FROM apps WHERE name LIKE 'Bench App %'),
          shape AS (
              SELECT g, a.id AS app_id, a.vendor_tenant_id, h.id AS holder_id
-             FROM generate_series(0, {GRANTS} - 1) g
+             FROM generate_series(0, {grants} - 1) g
              JOIN apps_i a ON a.idx = {app_idx}
              JOIN holders h ON h.idx = {holder_idx})"
     );
@@ -471,12 +501,13 @@ async fn series(
     client: &Client,
     state: &accord_gateway::AppState,
     token: &str,
+    (field, query): (&str, &str),
     after: Option<&str>,
     visible: i64,
 ) -> anyhow::Result<Series> {
     let vars = json!({ "after": after });
     for _ in 0..WARMUP {
-        check(&client.gql(Some(token), PAGE, vars.clone()).await?, visible)?;
+        check(&client.gql(Some(token), query, vars.clone()).await?, field, visible)?;
     }
     let mut latencies = Vec::with_capacity(SAMPLES);
     let mut statements = Vec::with_capacity(SAMPLES);
@@ -484,21 +515,21 @@ async fn series(
     for _ in 0..SAMPLES {
         let before = state.statements.load(Ordering::SeqCst);
         let t = Instant::now();
-        let r = client.gql(Some(token), PAGE, vars.clone()).await?;
+        let r = client.gql(Some(token), query, vars.clone()).await?;
         latencies.push(t.elapsed());
         statements.push(state.statements.load(Ordering::SeqCst) - before);
-        check(&r, visible)?;
+        check(&r, field, visible)?;
     }
     let wall = wall.elapsed();
     latencies.sort();
     Ok(Series { latencies, statements, wall })
 }
 
-fn check(r: &Value, visible: i64) -> anyhow::Result<()> {
+fn check(r: &Value, field: &str, visible: i64) -> anyhow::Result<()> {
     if r.get("errors").is_some() {
         bail!("errors in response: {r}");
     }
-    let g = &r["data"]["grants"];
+    let g = &r["data"][field];
     let edges = g["edges"].as_array().map_or(0, Vec::len);
     ensure!(edges == 50, "expected 50 edges, got {edges}: {r}");
     ensure!(g["totalCount"].as_i64() == Some(visible), "totalCount {} != {visible}", g["totalCount"]);

@@ -95,7 +95,7 @@ impl Services {
         let tenants =
             Tenants { db: db.clone(), store: store.clone(), clock: clock.clone(), sessions, signup_kinds: settings.signup_kinds.clone() };
         let registry = Registry::new(db.clone(), clock.clone());
-        let approvals = Approvals { db: db.clone(), clock: clock.clone(), tenants: tenants.clone() };
+        let approvals = Approvals { db: db.clone(), clock: clock.clone(), tenants: tenants.clone(), counts: Arc::default() };
         let lifecycle = Lifecycle { db: db.clone(), clock: clock.clone() };
         let notifications = Notifications::new(db.clone(), clock.clone(), &settings, &key)
             .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
@@ -108,6 +108,7 @@ impl Services {
             public_url: settings.public_url.clone(),
             sealer: accord_kernel::seal::Sealer::new(&key, "signing-keys"),
             allow_private: settings.webhook_allow_private,
+            counts: approvals.counts.clone(),
         })
         .map_err(|e| anyhow::anyhow!(accord_kernel::gql::cause_chain(&e)))
         .context("cannot set up enforcement")?;

@@ -4,7 +4,7 @@
 //! every error a code.
 
 use super::body;
-use super::document::{Inspection, inspect};
+use super::document::Inspection;
 use super::error::error_response;
 use super::state::AppState;
 use crate::schema::AccordSchema;
@@ -40,7 +40,7 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
         Err(refusal) => return error_response(refusal.status, ErrorKind::BadUserInput, &refusal.message),
     };
     let requested = request.operation_name.clone();
-    let inspected = request.parsed_query().map(|doc| inspect(doc, requested.as_deref(), &state.operation_names));
+    let inspected = state.prepared.prepare(&mut request, &state.operation_names);
     let label = match &inspected {
         Ok(i) => i.label.clone(),
         Err(_) => state.operation_names.label_unparsed(requested.as_deref()),

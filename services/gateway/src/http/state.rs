@@ -22,6 +22,8 @@ pub struct AppState {
     pub introspection_schema: Option<AccordSchema>,
     /// The operation names metrics may carry.
     pub operation_names: Arc<OperationNames>,
+    /// Documents parsed and inspected once per text.
+    pub prepared: Arc<super::prepared::PreparedDocuments>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// What the scheduled jobs have done in this process.
@@ -54,6 +56,15 @@ impl AppState {
         let introspection_schema = services.settings.graphql_introspection.then(introspection_schema);
         let operation_names = Arc::new(OperationNames::from_sdl(&schema.sdl()));
         let started_at = services.clock.now();
-        Self { services, schema, introspection_schema, operation_names, metrics: Arc::default(), jobs: Arc::default(), started_at }
+        Self {
+            services,
+            schema,
+            introspection_schema,
+            operation_names,
+            prepared: Arc::default(),
+            metrics: Arc::default(),
+            jobs: Arc::default(),
+            started_at,
+        }
     }
 }

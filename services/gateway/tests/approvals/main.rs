@@ -12,4 +12,5 @@ mod n_plus_one;
 mod payloads;
 mod policy;
 mod story;
+mod totals;
 mod world;
