@@ -275,10 +275,8 @@ impl Enforcement {
     pub async fn identify(&self, bearer: &str) -> Result<Arc<Identity>> {
         let hash: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
         let now = self.inner.clock.now();
-        if let Some((i, due)) = self.inner.view.identity(&hash, now) {
-            if !due {
-                return Ok(i);
-            }
+        if let Some((i, false)) = self.inner.view.identity(&hash, now) {
+            return Ok(i);
         }
         let epoch = self.inner.view.principals_epoch();
         let identity = Arc::new(bounded(async { Ok(self.inner.tenants.identify(bearer).await?) }).await?);

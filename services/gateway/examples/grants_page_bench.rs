@@ -45,22 +45,24 @@ const SCOPES: [&str; 2] = ["launch/patient", "patient/Observation.rs"];
 const PAGE: &str = "query($after: String) { grants(first: 50, after: $after) { totalCount edges { node { id status app { name clientId vendor { name } } dataHolder { name } scopeAnalysis { risk } } } pageInfo { hasNextPage endCursor } } }";
 const REQUESTS: &str = "query($after: String) { accessRequests(first: 50, after: $after) { totalCount edges { node { id status app { name clientId vendor { name } } dataHolder { name } scopeAnalysis { risk } } } pageInfo { hasNextPage endCursor } } }";
 
-/// How many grants (and approved requests) are seeded, and the apps they belong to.
+/// How many grants (and approved requests) are seeded, the apps they belong to, and whether
+/// the measured holder's grants are the oldest.
 #[derive(Clone, Copy)]
 struct Size {
     grants: i64,
     apps: i64,
+    oldest: bool,
 }
 
 impl Size {
-    fn from_env() -> anyhow::Result<Self> {
+    fn from_env(oldest: bool) -> anyhow::Result<Self> {
         let grants = match std::env::var("ACCORD_BENCH_GRANTS") {
             Err(_) => 100_000,
             Ok(v) => v.replace(['_', ','], "").parse::<i64>().map_err(|_| anyhow!("ACCORD_BENCH_GRANTS: `{v}` is not a number"))?,
         };
         ensure!(grants >= 1_000 && grants % HOLDERS == 0, "ACCORD_BENCH_GRANTS must be a multiple of {HOLDERS}, at least 1,000");
         // Each app holds grants at half the holders: grants / (HOLDERS / 2) apps.
-        Ok(Self { grants, apps: grants * 2 / HOLDERS })
+        Ok(Self { grants, apps: grants * 2 / HOLDERS, oldest })
     }
 }
 
@@ -123,7 +125,7 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
         Ok("oldest") => true,
         Ok(other) => bail!("ACCORD_BENCH_LAYOUT: `{other}` is not `interleaved` or `oldest`"),
     };
-    let size = Size::from_env()?;
+    let size = Size::from_env(oldest)?;
     println!("size: {} grants and approved requests, {} apps, {HOLDERS} data holders", size.grants, size.apps);
     println!("layout: {}", if oldest { "oldest (the measured holder's grants are the oldest)" } else { "interleaved" });
     let dir = tempfile::tempdir()?;
@@ -224,7 +226,7 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
     // --- Bulk seed with SQL, copying the API-made rows. ---
     let db = Database::connect(database_url).await?;
     let seed = Instant::now();
-    seed_sql(&db, &holder.id, &vendor_id, &template_app, &template_request, &template_grant, oldest, size).await?;
+    seed_sql(&db, &holder.id, &vendor_id, &template_app, &template_request, &template_grant, size).await?;
     println!("SQL seeding + ANALYZE: {:.1} s", seed.elapsed().as_secs_f64());
     for t in ["tenants", "apps", "access_requests", "grants", "partnerships"] {
         println!("  {t:16} {:>7} rows", count(&db, &format!("SELECT COUNT(*) AS n FROM {t}"), vec![]).await?);
@@ -320,10 +322,9 @@ async fn seed_sql(
     template_app: &str,
     template_request: &str,
     template_grant: &str,
-    oldest: bool,
     size: Size,
 ) -> anyhow::Result<()> {
-    let Size { grants, apps } = size;
+    let Size { grants, apps, oldest } = size;
     // The seeded world spans the 80 days before now; grant g is created at BASE + g minutes.
     const BASE: &str = "(now() - interval '80 days')";
     let vendor_id = v7(&format!("({BASE} - interval '1 day' + g * interval '1 second')"), "'bench-vendor-' || g");
