@@ -45,6 +45,8 @@ async fn list_totals_follow_every_change_here_at_once_and_at_another_replica_wit
     assert_eq!(totals(&w.app, &w.approver1).await, (2, 1, 2), "the next request here");
     let took = within(Duration::from_secs(1), async || totals(&replica, &w.approver1).await == (2, 1, 2)).await;
     eprintln!("a revocation counted at the replica after {took:?}");
-    // The vendor's view of the same rows is its own total.
+    // The vendor's view of the same rows is its own total; another organization's is its own.
     assert_eq!(totals(&w.app, &w.dev).await, (2, 1, 2));
+    let (stranger, _) = w.app.sign_up("Other Apps", "DEVELOPER", &w.app.email("stranger")).await;
+    assert_eq!(totals(&w.app, &stranger).await, (0, 0, 0), "a cached total is never another organization's");
 }
