@@ -52,7 +52,16 @@ pub async fn graphql(state: web::Data<AppState>, req: HttpRequest, payload: web:
             Err(parse_error) => Response::from_errors(vec![parse_error]),
             Ok(Inspection { refusal: Some(why), .. }) => Response::from_errors(vec![ServerError::new(why, None)]),
             Ok(Inspection { introspection_only, mutation, .. }) => {
-                let identity = match bearer(&req) {
+                // A bearer header wins; without one, the portal's session cookie, only with
+                // its CSRF header (SPEC §10).
+                let cookie = match bearer(&req) {
+                    Some(_) => None,
+                    None => match super::session::cookie_session(&req) {
+                        Some(Err(why)) => return error_response(StatusCode::FORBIDDEN, ErrorKind::Forbidden, why),
+                        other => other.and_then(Result::ok),
+                    },
+                };
+                let identity = match bearer(&req).or(cookie.as_deref().map(Ok)) {
                     None => None,
                     Some(Err(())) => {
                         return error_response(

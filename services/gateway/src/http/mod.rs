@@ -1,7 +1,7 @@
 //! The HTTP edge, one concern per module: the state handlers share ([`state`]), the server and
 //! its listeners ([`server`]), the routes ([`routes`]), the request-metrics middleware
 //! ([`middleware`]), `POST /graphql` ([`graphql`]) with its bounded body ([`body`]) and
-//! document inspection ([`document`]) done once per text ([`prepared`]), health, readiness and `/metrics` ([`ops`]), and the JSON
+//! document inspection ([`document`]) done once per text ([`prepared`]), cookie sign-in for the portal ([`session`]), health, readiness and `/metrics` ([`ops`]), and the JSON
 //! error shape every refusal uses ([`error`]). Modules here name each other, never this file.
 
 pub mod body;
@@ -13,4 +13,5 @@ pub mod ops;
 pub mod prepared;
 pub mod routes;
 pub mod server;
+pub mod session;
 pub mod state;

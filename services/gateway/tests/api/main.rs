@@ -8,6 +8,7 @@ mod auth;
 mod backends;
 mod bounds;
 mod client_address;
+mod cookie_session;
 mod demo;
 mod free_text;
 mod introspection;
