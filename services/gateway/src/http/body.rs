@@ -48,7 +48,7 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<async_grap
 }
 
 /// The header checks, done before a byte of the body is read.
-fn check_headers(req: &HttpRequest) -> Result<(), Refusal> {
+pub(crate) fn check_headers(req: &HttpRequest) -> Result<(), Refusal> {
     let headers = req.headers();
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim();

@@ -62,10 +62,15 @@ fn cookies(state: &AppState, session: &str, max_age: CookieAge) -> (Cookie<'stat
     (build(SESSION_COOKIE, session.to_owned(), true), build(CSRF_COOKIE, csrf, false))
 }
 
-/// `POST /auth/login` with `{"email", "password"}`: `200` with the user and the two cookies;
-/// `400` naming the field, `401` for bad credentials, `429` (with `Retry-After`) when
+/// `POST /auth/login` with `{"email", "password"}` as `application/json`: `200` with the user
+/// and the two cookies; `415` for another content type, `400` naming the field, `401` for bad credentials, `429` (with `Retry-After`) when
 /// rate-limited — each with a JSON `{"error"}` — exactly as the `login` mutation decides.
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    // JSON only: a cross-site page cannot send it without a CORS preflight, so it cannot sign a
+    // visitor into someone else's account (login CSRF) with a plain form post.
+    if let Err(refused) = super::body::check_headers(&req) {
+        return refusal(refused.status, &refused.message);
+    }
     if body.len() > MAX_LOGIN_BODY {
         return refusal(StatusCode::PAYLOAD_TOO_LARGE, "the sign-in body is larger than 4 KiB");
     }

@@ -92,6 +92,15 @@ async fn a_bad_sign_in_is_401_a_missing_field_400_and_repeated_failures_429_each
     let r = app.client.post(format!("{}/auth/login", app.address)).json(&json!({ "password": PASSWORD })).send().await.unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.json::<Value>().await.unwrap()["error"].as_str().is_some_and(|e| e.starts_with("email")));
+    let form = app
+        .client
+        .post(format!("{}/auth/login", app.address))
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 415, "a plain form post (what a cross-site page can send) is refused");
+    assert!(form.headers().get(SET_COOKIE).is_none());
     let mut last = (0, Value::Null, None);
     for _ in 0..12 {
         let (status, body, _, retry) = sign_in(&app, &email, "wrong password!!").await;
