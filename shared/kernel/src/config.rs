@@ -143,9 +143,11 @@ const KEYS: &[(&str, &str)] = &[
     ("trusted_proxies", "ACCORD_TRUSTED_PROXIES"),
 ];
 
-/// `ACCORD_*` variables that are not settings: the config file path and test-harness switches.
-const NOT_SETTINGS: &[&str] = &["ACCORD_CONFIG"];
-const NOT_SETTINGS_PREFIXES: &[&str] = &["ACCORD_TEST_", "ACCORD_FUZZ_", "ACCORD_BENCH_"];
+/// `ACCORD_*` variables that are not settings: the config file path, the build's portal switch
+/// (`services/gateway/build.rs`) and test-harness switches (an exported one must not stop a
+/// server started from the same shell).
+const NOT_SETTINGS: &[&str] = &["ACCORD_CONFIG", "ACCORD_SKIP_FRONTEND_BUILD"];
+const NOT_SETTINGS_PREFIXES: &[&str] = &["ACCORD_TEST_", "ACCORD_FUZZ_", "ACCORD_BENCH_", "ACCORD_E2E_"];
 
 impl Settings {
     /// Defaults for a data dir, as `accord serve` would run with nothing configured.
