@@ -1,7 +1,7 @@
 //! The HTTP edge, one concern per module: the state handlers share ([`state`]), the server and
 //! its listeners ([`server`]), the routes ([`routes`]), the request-metrics middleware
 //! ([`middleware`]), `POST /graphql` ([`graphql`]) with its bounded body ([`body`]) and
-//! document inspection ([`document`]) done once per text ([`prepared`]), cookie sign-in for the portal ([`session`]), health, readiness and `/metrics` ([`ops`]), and the JSON
+//! document inspection ([`document`]) done once per text ([`prepared`]), cookie sign-in for the portal ([`session`]), the portal's embedded pages ([`portal`]), health, readiness and `/metrics` ([`ops`]), and the JSON
 //! error shape every refusal uses ([`error`]). Modules here name each other, never this file.
 
 pub mod body;
@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod middleware;
 pub mod ops;
+pub mod portal;
 pub mod prepared;
 pub mod routes;
 pub mod server;

@@ -12,6 +12,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig, with_metrics: bool) {
     if with_metrics {
         metrics_routes(cfg);
     }
+    super::portal::routes(cfg);
 }
 
 /// `/metrics` (on the API listener, or alone on `ACCORD_METRICS_BIND`).
