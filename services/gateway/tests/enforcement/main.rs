@@ -14,4 +14,5 @@ mod jwks_uri;
 mod keys;
 mod processes;
 mod replicas;
+mod scale_out;
 mod world;

@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 const PUBLIC: &str = "http://accord.test";
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// A TCP relay to PostgreSQL that can be cut: every relayed connection is dropped and new
 /// ones are refused.
@@ -55,9 +55,10 @@ impl Relay {
     }
 }
 
-struct Api {
-    child: Child,
-    url: String,
+/// An `accord` process (`api` or `worker`), killed on drop.
+pub(crate) struct Api {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 impl Drop for Api {
@@ -68,9 +69,14 @@ impl Drop for Api {
 }
 
 async fn start_api(dir: &Path, env: &[(&str, String)]) -> Api {
+    start("api", dir, env).await
+}
+
+/// `accord <command>` on `env`, once its `/readyz` answers 200.
+pub(crate) async fn start(command: &str, dir: &Path, env: &[(&str, String)]) -> Api {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    cmd.arg("api").current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "warn");
+    cmd.arg(command).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "warn");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -85,10 +91,10 @@ async fn start_api(dir: &Path, env: &[(&str, String)]) -> Api {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("accord api did not become ready at {}", api.url);
+    panic!("accord {command} did not become ready at {}", api.url);
 }
 
-async fn gql(url: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
+pub(crate) async fn gql(url: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
     let mut req = reqwest::Client::new().post(format!("{url}/graphql")).json(&json!({ "query": query, "variables": vars }));
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -134,7 +140,7 @@ async fn decide(url: &str, api_token: &str, client_id: &str) -> (u16, Value) {
 }
 
 /// How long until `check` holds, failing past `limit`.
-async fn until(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) -> Duration {
+pub(crate) async fn until(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) -> Duration {
     let start = Instant::now();
     loop {
         if check().await {
