@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
         if admin.is_some() { "PostgreSQL" } else { "SQLite" },
         if settings.redis_url.is_some() { "Redis" } else { "in-process" }
     );
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let result = run(settings).await;
     if let Some((conn, name)) = admin {
         conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;

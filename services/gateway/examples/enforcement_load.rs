@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let backend = if admin.is_some() { "PostgreSQL" } else { "SQLite" };
     let store = if settings.redis_url.is_some() { "Redis" } else { "in-process" };
     println!("backend: {backend}, store: {store}");
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let result = run(settings).await;
     if let Some((conn, name)) = admin {
         conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;

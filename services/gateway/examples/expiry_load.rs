@@ -54,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
         pg = Some((admin, name));
     }
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite (embedded default)" };
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let app = Application::build(settings.clone(), Arc::new(SystemClock)).await?;
     let url = format!("http://127.0.0.1:{}/graphql", app.port());
     let state = app.state().clone();

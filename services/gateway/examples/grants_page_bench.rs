@@ -134,7 +134,7 @@ async fn run(database_url: &str) -> anyhow::Result<()> {
     settings.database_url = Some(SecretString::from(database_url.to_owned()));
     settings.secret_key = Some(SecretString::from("bench-secret-key-that-is-at-least-32-chars".to_owned()));
     settings.log_filter = "off".into();
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let app = Application::build(settings, Arc::new(SystemClock)).await?;
     let state = app.state().clone();
     let client = Client { http: reqwest::Client::new(), url: format!("http://127.0.0.1:{}/graphql", app.port()) };

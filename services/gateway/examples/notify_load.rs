@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
         pg = Some((admin, name));
     }
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite (embedded default)" };
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let services = Services::build(settings, Arc::new(SystemClock), Migrate::Yes).await?;
     let result = run(&services, &receiver, &sink, n, backend).await;
     if let Some((admin, name)) = pg {

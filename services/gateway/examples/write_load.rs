@@ -63,7 +63,7 @@ async fn main() -> anyhow::Result<()> {
         settings.redis_prefix = format!("accord_bench:{}:", uuid::Uuid::new_v4().simple());
     }
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite (embedded default)" };
-    accord_kernel::telemetry::init(&settings);
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let app = Application::build(settings, Arc::new(SystemClock)).await?;
     let url = format!("http://127.0.0.1:{}/graphql", app.port());
     let state = app.state().clone();

@@ -148,7 +148,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e.to_string()),
     };
-    accord_kernel::telemetry::init(&settings);
+    // Held until the command ends: dropping it sends the traces still batched.
+    let _telemetry = accord_kernel::telemetry::init(&settings);
     let clock: SharedClock = Arc::new(SystemClock);
     match command {
         Command::Serve | Command::Api => match Application::build(settings, clock).await {

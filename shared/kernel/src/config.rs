@@ -61,6 +61,9 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` names the client for rate limits and audit; empty: the
     /// TCP peer is the client.
     pub trusted_proxies: Vec<IpNet>,
+    /// Where traces go over OTLP/HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`, e.g.
+    /// `http://otel-collector:4318`); unset: no tracing export at all.
+    pub otlp_endpoint: Option<String>,
 }
 
 /// When the worker runs each job: cron expressions with a seconds field (`sec min hour day
@@ -141,6 +144,7 @@ const KEYS: &[(&str, &str)] = &[
     ("session_ttl_minutes", "ACCORD_SESSION_TTL_MINUTES"),
     ("metrics_bind", "ACCORD_METRICS_BIND"),
     ("trusted_proxies", "ACCORD_TRUSTED_PROXIES"),
+    ("otlp_endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"),
 ];
 
 /// `ACCORD_*` variables that are not settings: the config file path, the build's portal switch
@@ -173,6 +177,7 @@ impl Settings {
             session_ttl_minutes: 12 * 60,
             metrics_bind: None,
             trusted_proxies: Vec::new(),
+            otlp_endpoint: None,
         }
     }
 
@@ -348,6 +353,16 @@ impl Settings {
                 };
             }
             "trusted_proxies" => self.trusted_proxies = parse_networks(raw)?,
+            "otlp_endpoint" => {
+                let raw = raw.trim();
+                self.otlp_endpoint = if raw.is_empty() {
+                    None
+                } else if (raw.starts_with("http://") || raw.starts_with("https://")) && raw.len() > "https://".len() {
+                    Some(raw.trim_end_matches('/').to_owned())
+                } else {
+                    return Err(format!("`{raw}` is not an http(s) URL such as http://otel-collector:4318"));
+                };
+            }
             _ => return Err("unknown setting".into()),
         }
         Ok(())
@@ -453,6 +468,17 @@ mod tests {
         assert!(text.contains("ACCORD_BIND: `localhost` is not an address"), "{text}");
         assert!(text.contains("colour: unknown key"), "{text}");
         assert_eq!(e.0.len(), 3, "{text}");
+    }
+
+    #[test]
+    fn the_otlp_endpoint_is_off_unless_set_and_must_be_an_http_url() {
+        assert_eq!(Settings::from_sources(&env(&[]), None).unwrap().otlp_endpoint, None);
+        let s = Settings::from_sources(&env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector:4318/")]), None).unwrap();
+        assert_eq!(s.otlp_endpoint.as_deref(), Some("http://otel-collector:4318"));
+        let e = Settings::from_sources(&env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4317")]), None).unwrap_err().to_string();
+        assert!(e.contains("OTEL_EXPORTER_OTLP_ENDPOINT: `otel-collector:4317` is not an http(s) URL"), "{e}");
+        let e = Settings::from_sources(&env(&[("ACCORD_E2E_BASE_URL", "x"), ("ACCORD_SKIP_FRONTEND_BUILD", "1")]), None);
+        assert!(e.is_ok(), "build and browser-suite switches are not settings: {e:?}");
     }
 
     #[test]

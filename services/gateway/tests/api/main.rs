@@ -19,4 +19,5 @@ mod process;
 mod races;
 mod schema;
 mod tokens;
+mod traces;
 mod validation;

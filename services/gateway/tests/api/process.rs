@@ -10,15 +10,15 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn accord(cwd: &Path) -> Command {
+pub(super) fn accord(cwd: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_accord"));
     c.current_dir(cwd).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "warn");
     c
 }
 
-struct Server {
+pub(super) struct Server {
     child: Child,
-    url: String,
+    pub(super) url: String,
 }
 
 impl Drop for Server {
@@ -28,7 +28,7 @@ impl Drop for Server {
     }
 }
 
-async fn start(cmd: Command) -> Server {
+pub(super) async fn start(cmd: Command) -> Server {
     start_on(cmd, free_port()).await
 }
 
@@ -48,7 +48,7 @@ async fn start_on(mut cmd: Command, port: u16) -> Server {
     panic!("accord did not become ready at {}", server.url);
 }
 
-async fn gql(url: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
+pub(super) async fn gql(url: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
     let mut req = reqwest::Client::new().post(format!("{url}/graphql")).json(&json!({ "query": query, "variables": vars }));
     if let Some(t) = token {
         req = req.bearer_auth(t);
