@@ -21,8 +21,17 @@ pub async fn record_request(
     let method = crate::metrics::method_label(req.method());
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     let metrics = req.app_data::<web::Data<AppState>>().map(|d| d.metrics.clone());
+    let drain = req.app_data::<web::Data<super::drain::Drain>>().map(|d| d.clone().into_inner());
+    let in_flight = drain.as_ref().map(super::drain::Drain::enter);
     let span = tracing::info_span!("http", method, %route);
-    let res = next.call(req).instrument(span).await;
+    let mut res = next.call(req).instrument(span).await;
+    drop(in_flight);
+    if let (Some(d), Ok(r)) = (&drain, &mut res)
+        && d.draining()
+    {
+        // Stopping: this connection is not reused for another request.
+        r.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     if let (Some(m), Ok(r)) = (metrics, &res) {
         m.http(method, &route, r.status().as_u16(), start.elapsed());
     }

@@ -59,6 +59,15 @@ impl Relay {
 pub(crate) struct Api {
     pub(crate) child: Child,
     pub(crate) url: String,
+    /// Where its stderr (warnings and errors) goes.
+    pub(crate) log: std::path::PathBuf,
+}
+
+impl Api {
+    /// What the process logged so far (for failure messages).
+    pub(crate) fn logged(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
 }
 
 impl Drop for Api {
@@ -80,9 +89,11 @@ pub(crate) async fn start(command: &str, dir: &Path, env: &[(&str, String)]) -> 
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.env("ACCORD_BIND", format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let log = dir.join(format!("accord-{command}-{port}.log"));
+    let stderr = std::fs::File::create(&log).unwrap();
+    let child = cmd.env("ACCORD_BIND", format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(stderr).spawn().unwrap();
     // Owned from here on, so a failed start is killed and reaped too.
-    let api = Api { child, url: format!("http://127.0.0.1:{port}") };
+    let api = Api { child, url: format!("http://127.0.0.1:{port}"), log };
     let client = reqwest::Client::new();
     // Waiting for a child process to come up is waiting for an external event.
     for _ in 0..300 {

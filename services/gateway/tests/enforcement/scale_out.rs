@@ -143,8 +143,9 @@ async fn two_api_processes_and_a_worker_share_login_limits_revocations_and_jobs_
     assert!(before > 0.0 && after >= before + 1.0, "the reminders job keeps running in the worker: {before} then {after}");
     assert_eq!(hooks.requests().len(), 1, "and still one delivery");
 
-    // SIGTERM to B while it serves a request whose body is still arriving: B stops taking new
-    // connections, finishes that request, then exits; A keeps serving.
+    // SIGTERM to B while it serves a request whose body is still arriving: B takes no new
+    // request, finishes that one (with its database connections intact), then exits; A keeps
+    // serving.
     let body = json!({ "query": "{ me { user { email } } }" }).to_string();
     let (head, tail) = body.split_at(body.len() / 2);
     let host = b.url.trim_start_matches("http://").to_owned();
@@ -159,14 +160,17 @@ async fn two_api_processes_and_a_worker_share_login_limits_revocations_and_jobs_
     tokio::time::sleep(Duration::from_millis(300)).await;
     let pid = b.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    until(Duration::from_secs(5), "B stops accepting connections", async || TcpStream::connect(&host).await.is_err()).await;
+    // New connections wait unanswered (B has paused accepting; they are refused once it exits).
+    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(300)).build().unwrap();
+    until(Duration::from_secs(5), "B takes no new request", async || impatient.get(format!("{}/healthz", b.url)).send().await.is_err())
+        .await;
     conn.write_all(tail.as_bytes()).await.unwrap();
     let mut answer = String::new();
     tokio::time::timeout(Duration::from_secs(10), conn.read_to_string(&mut answer))
         .await
         .expect("B answers the request in flight")
         .unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}\nB logged:\n{}", b.logged());
     assert!(answer.contains("dev@acme.example"), "the request in flight was served, not dropped: {answer}");
     let mut exit = None;
     until(Duration::from_secs(10), "B exits after draining", async || {
