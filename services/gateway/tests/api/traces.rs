@@ -1,7 +1,7 @@
 //! OpenTelemetry (issue #14): with `OTEL_EXPORTER_OTLP_ENDPOINT` pointing at a small OTLP/HTTP
 //! receiver this test runs, one approval made through a real `accord serve` arrives as one
-//! trace: the HTTP request, the GraphQL operation carrying the request and tenant ids, and the
-//! SQL statements beneath it, each linked to its parent.
+//! trace: the HTTP request, the GraphQL operation carrying the request and tenant ids, the
+//! service call, and the SQL statements beneath them, each linked to its parent.
 
 use super::process::{accord, gql, start};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -153,12 +153,23 @@ async fn one_approval_is_one_trace_from_the_http_request_through_graphql_to_its_
     // The SQL statements are in it, beneath the GraphQL operation.
     let sql: Vec<&Span> = trace.iter().filter(|s| s.attributes.contains_key("db.system")).collect();
     assert!(sql.len() >= 3, "the approval's SQL statements: {:?}", trace.iter().map(|s| &s.name).collect::<Vec<_>>());
-    for statement in &sql {
-        let mut at = *statement;
-        while at.id != operation.id {
-            at = by_id.get(at.parent.as_slice()).unwrap_or_else(|| panic!("{} is not beneath the graphql span", statement.name));
+    let ancestors = |span: &Span| {
+        let mut names = vec![];
+        let mut at = span;
+        while let Some(parent) = by_id.get(at.parent.as_slice()) {
+            names.push(parent.name.clone());
+            at = parent;
         }
+        names
+    };
+    for statement in &sql {
+        assert!(ancestors(statement).contains(&"graphql".to_owned()), "{} is beneath the graphql span", statement.name);
     }
-    eprintln!("one approval: {} spans in one trace, {} of them SQL", trace.len(), sql.len());
+    // Through the service call: the approval's own statements sit beneath `approvals.approve`.
+    let service = trace.iter().find(|s| s.name == "approvals.approve").expect("the service call's span");
+    assert_eq!(service.attributes.get("tenant_id"), operation.attributes.get("tenant_id"), "{service:?}");
+    let beneath_service = sql.iter().filter(|s| ancestors(s).contains(&"approvals.approve".to_owned())).count();
+    assert!(beneath_service >= 3, "{beneath_service} statements beneath approvals.approve");
+    eprintln!("one approval: {} spans in one trace, {} of them SQL ({beneath_service} in the service call)", trace.len(), sql.len());
     drop(server);
 }
