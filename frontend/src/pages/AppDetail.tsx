@@ -11,12 +11,14 @@ import { gql } from '../api/client';
 import { hasRole, isHolder, useViewer } from '../api/session';
 import { Page } from '../components/Page';
 import { Empty, Failure, Loading, errorMessage } from '../components/Status';
-import { RiskBadge } from '../components/Risk';
+import { RequestTable } from '../components/RequestTable';
 import { ScopeList } from '../components/Scopes';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { OneTimeSecret } from '../components/OneTimeSecret';
 import { collectPages } from '../components/collect';
 import { fieldProps } from '../components/fieldError';
+import { AppFields } from '../components/AppFields';
+import { FormFooter } from '../components/FormFooter';
 import { useDebounced } from '../components/useDebounced';
 import { appKindLabel, plural } from '../components/labels';
 import { lines, words } from '../components/text';
@@ -352,33 +354,11 @@ function AppRequestsSection({ appId }: { appId: string }) {
       ) : requests.data.items.length === 0 ? (
         <Empty>No access requests for this app{requests.data.truncated ? ' among the 500 most recent' : ''}.</Empty>
       ) : (
-        <table>
-          <caption>Requests for this app, newest first{requests.data.truncated ? ' (from the 500 most recent requests)' : ''}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Data holder</th>
-              <th scope="col">Status</th>
-              <th scope="col">Risk</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Asked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {requests.data.items.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/requests/${r.id}`}>{r.dataHolder.name}</Link>
-                </td>
-                <td>{titleCase(r.status)}</td>
-                <td>
-                  <RiskBadge risk={r.risk} />
-                </td>
-                <td>{r.proposedScopes.length}</td>
-                <td>{formatDateTime(r.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RequestTable
+          caption={`Requests for this app, newest first${requests.data.truncated ? ' (from the 500 most recent requests)' : ''}`}
+          requests={requests.data.items}
+          link={{ header: 'Data holder', text: (r) => r.dataHolder.name }}
+        />
       )}
     </section>
   );
@@ -444,61 +424,20 @@ function EditApp({ app, onDone }: { app: App; onDone: (message: string | null) =
       <h2 id={`${id}-h`}>Edit {app.name}</h2>
       <p className="hint">Only the fields you change are sent. The kind and the way the app authenticates stay as registered.</p>
       <form onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} required maxLength={200} value={form.name} onChange={(e) => set('name', e.target.value)} {...fieldProps(err, 'name', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description</label>
-          <textarea id={`${id}-description`} rows={2} maxLength={2000} value={form.description} onChange={(e) => set('description', e.target.value)} {...fieldProps(err, 'description', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-redirects`}>Redirect URIs</label>
-          <textarea id={`${id}-redirects`} rows={3} spellCheck={false} value={form.redirectUris} onChange={(e) => set('redirectUris', e.target.value)} {...fieldProps(err, 'redirectUris', errId, `${id}-redirects-hint`)} />
-          <span id={`${id}-redirects-hint`} className="hint">
-            One per line; the list replaces the current one.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-launch`}>Launch URL</label>
-          <input id={`${id}-launch`} type="url" spellCheck={false} value={form.launchUrl} onChange={(e) => set('launchUrl', e.target.value)} {...fieldProps(err, 'launchUrl', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-jwks-uri`}>JWKS URI</label>
-          <input id={`${id}-jwks-uri`} type="url" spellCheck={false} value={form.jwksUri} onChange={(e) => set('jwksUri', e.target.value)} {...fieldProps(err, 'jwksUri', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-jwks`}>JWKS</label>
-          <textarea id={`${id}-jwks`} rows={4} spellCheck={false} className="mono" value={form.jwks} onChange={(e) => set('jwks', e.target.value)} {...fieldProps(err, 'jwks', errId, `${id}-jwks-hint`)} />
-          <span id={`${id}-jwks-hint`} className="hint">
-            Leave empty to keep the current keys; paste a JWK Set to replace them.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-purpose`}>Purpose</label>
-          <textarea id={`${id}-purpose`} rows={2} required maxLength={2000} value={form.purpose} onChange={(e) => set('purpose', e.target.value)} {...fieldProps(err, 'purpose', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-business`}>Business owner email</label>
-          <input id={`${id}-business`} type="email" required value={form.businessOwnerEmail} onChange={(e) => set('businessOwnerEmail', e.target.value)} {...fieldProps(err, 'businessOwnerEmail', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-technical`}>Technical owner email</label>
-          <input id={`${id}-technical`} type="email" required value={form.technicalOwnerEmail} onChange={(e) => set('technicalOwnerEmail', e.target.value)} {...fieldProps(err, 'technicalOwnerEmail', errId)} />
-        </div>
-        {formError || err ? (
-          <div className="alert" role="alert" id={errId}>
-            {formError ?? errorMessage(err)}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save changes
-          </button>
+        <AppFields
+          id={id}
+          errId={errId}
+          error={err}
+          values={form}
+          onChange={set}
+          redirectUrisHint="One per line; the list replaces the current one."
+          keysHint="Leave empty to keep the current keys; paste a JWK Set to replace them."
+        />
+        <FormFooter errorId={errId} message={formError} error={err} submit="Save changes" busy={save.isPending}>
           <button type="button" onClick={() => onDone(null)}>
             Cancel
           </button>
-        </div>
+        </FormFooter>
       </form>
     </section>
   );
@@ -654,16 +593,7 @@ function RequestAccess({ app, grants }: { app: App; grants: AppGrant[] }) {
           <label htmlFor={`${id}-days`}>Duration (days)</label>
           <input id={`${id}-days`} type="number" inputMode="numeric" min={1} max={365} required value={days} onChange={(e) => setDays(e.target.value)} {...fieldProps(err, 'durationDays', errId)} />
         </div>
-        {formError || err ? (
-          <div className="alert" role="alert" id={errId}>
-            {formError ?? errorMessage(err)}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={request.isPending}>
-            Request access
-          </button>
-        </div>
+        <FormFooter errorId={errId} message={formError} error={err} submit="Request access" busy={request.isPending} />
       </form>
     </section>
   );

@@ -9,9 +9,12 @@ import type { AppKind, AppStatus, RegisterAppInput, RegisterNewAppMutation } fro
 import { gql } from '../api/client';
 import { hasRole, isHolder, useViewer } from '../api/session';
 import { Page } from '../components/Page';
-import { Empty, Failure, Loading, errorMessage } from '../components/Status';
+import { Empty, Failure, Loading } from '../components/Status';
 import { Pager, useFilter, usePageCursor } from '../components/Pager';
+import { StatusFilter } from '../components/StatusFilter';
 import { OneTimeSecret } from '../components/OneTimeSecret';
+import { AppFields } from '../components/AppFields';
+import { FormFooter } from '../components/FormFooter';
 import { fieldProps } from '../components/fieldError';
 import { APP_KINDS, appKindLabel } from '../components/labels';
 import { formatDate, titleCase } from '../components/format';
@@ -54,17 +57,7 @@ export function AppsPage() {
           ? 'The apps that have asked your organization for access. Their vendors register and maintain them; you decide what they may reach.'
           : 'Your organization’s SMART apps. Register an app, then request access from a provider or payer on the app’s page.'}
       </p>
-      <div className="filters">
-        <label htmlFor="app-status">Status</label>
-        <select id="app-status" value={chosen ?? ''} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {titleCase(s)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <StatusFilter id="app-status" label="Status" options={STATUSES} unfiltered="Any" value={chosen ?? ''} onChange={setStatus} />
       {list.isPending ? (
         <Loading what="apps" />
       ) : list.error ? (
@@ -170,78 +163,45 @@ function RegisterApp() {
       <h2 id={`${id}-h`}>Register an app</h2>
       {done ? <RegisteredNotice payload={done} onDismiss={() => setDone(null)} /> : null}
       <form onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} required maxLength={200} value={form.name} onChange={(e) => set('name', e.target.value)} {...fieldProps(err, 'name', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description</label>
-          <textarea id={`${id}-description`} rows={2} maxLength={2000} value={form.description} onChange={(e) => set('description', e.target.value)} {...fieldProps(err, 'description', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-kind`}>Kind</label>
-          <select id={`${id}-kind`} value={form.kind} onChange={(e) => set('kind', APP_KINDS.find((k) => k === e.target.value) ?? 'PATIENT_FACING')} {...fieldProps(err, 'kind', errId, `${id}-kind-hint`)}>
-            {APP_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {appKindLabel[k]}
-              </option>
-            ))}
-          </select>
-          <span id={`${id}-kind-hint`} className="hint">
-            A backend service has no user: it authenticates with its keys (JWKS URI or JWKS) and takes no redirect URIs.
-          </span>
-        </div>
-        <div className="field field-check">
-          <input id={`${id}-public`} type="checkbox" checked={form.isPublic} onChange={(e) => set('isPublic', e.target.checked)} {...fieldProps(err, 'public', errId, `${id}-public-hint`)} />
-          <label htmlFor={`${id}-public`}>Public client</label>
-          <span id={`${id}-public-hint`} className="hint">
-            An app that cannot keep a secret (in a browser or on a phone): PKCE only, no client secret, no keys.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-redirects`}>Redirect URIs</label>
-          <textarea id={`${id}-redirects`} rows={3} value={form.redirectUris} onChange={(e) => set('redirectUris', e.target.value)} spellCheck={false} {...fieldProps(err, 'redirectUris', errId, `${id}-redirects-hint`)} />
-          <span id={`${id}-redirects-hint`} className="hint">
-            One per line, exactly as the app sends them: https (http only for localhost), no fragment, at most 20.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-launch`}>Launch URL</label>
-          <input id={`${id}-launch`} type="url" value={form.launchUrl} onChange={(e) => set('launchUrl', e.target.value)} spellCheck={false} {...fieldProps(err, 'launchUrl', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-jwks-uri`}>JWKS URI</label>
-          <input id={`${id}-jwks-uri`} type="url" value={form.jwksUri} onChange={(e) => set('jwksUri', e.target.value)} spellCheck={false} {...fieldProps(err, 'jwksUri', errId, `${id}-keys-hint`)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-jwks`}>JWKS</label>
-          <textarea id={`${id}-jwks`} rows={4} value={form.jwks} onChange={(e) => set('jwks', e.target.value)} spellCheck={false} className="mono" {...fieldProps(err, 'jwks', errId, `${id}-keys-hint`)} />
-          <span id={`${id}-keys-hint`} className="hint">
-            Public keys only, as a URI or as a JWK Set <code>{'{"keys": [...]}'}</code>, not both. An app with keys gets no client secret.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-purpose`}>Purpose</label>
-          <textarea id={`${id}-purpose`} rows={2} required maxLength={2000} value={form.purpose} onChange={(e) => set('purpose', e.target.value)} {...fieldProps(err, 'purpose', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-business`}>Business owner email</label>
-          <input id={`${id}-business`} type="email" required value={form.businessOwnerEmail} onChange={(e) => set('businessOwnerEmail', e.target.value)} {...fieldProps(err, 'businessOwnerEmail', errId)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-technical`}>Technical owner email</label>
-          <input id={`${id}-technical`} type="email" required value={form.technicalOwnerEmail} onChange={(e) => set('technicalOwnerEmail', e.target.value)} {...fieldProps(err, 'technicalOwnerEmail', errId)} />
-        </div>
-        {err ? (
-          <div className="alert" role="alert" id={errId}>
-            {errorMessage(err)}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={register.isPending}>
-            Register app
-          </button>
-        </div>
+        <AppFields
+          id={id}
+          errId={errId}
+          error={err}
+          values={form}
+          onChange={set}
+          redirectUrisHint="One per line, exactly as the app sends them: https (http only for localhost), no fragment, at most 20."
+          keysHint={
+            <>
+              Public keys only, as a URI or as a JWK Set <code>{'{"keys": [...]}'}</code>, not both. An app with keys gets no client secret.
+            </>
+          }
+          keysHintCoversUri
+          afterDescription={
+            <>
+              <div className="field">
+                <label htmlFor={`${id}-kind`}>Kind</label>
+                <select id={`${id}-kind`} value={form.kind} onChange={(e) => set('kind', APP_KINDS.find((k) => k === e.target.value) ?? 'PATIENT_FACING')} {...fieldProps(err, 'kind', errId, `${id}-kind-hint`)}>
+                  {APP_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {appKindLabel[k]}
+                    </option>
+                  ))}
+                </select>
+                <span id={`${id}-kind-hint`} className="hint">
+                  A backend service has no user: it authenticates with its keys (JWKS URI or JWKS) and takes no redirect URIs.
+                </span>
+              </div>
+              <div className="field field-check">
+                <input id={`${id}-public`} type="checkbox" checked={form.isPublic} onChange={(e) => set('isPublic', e.target.checked)} {...fieldProps(err, 'public', errId, `${id}-public-hint`)} />
+                <label htmlFor={`${id}-public`}>Public client</label>
+                <span id={`${id}-public-hint`} className="hint">
+                  An app that cannot keep a secret (in a browser or on a phone): PKCE only, no client secret, no keys.
+                </span>
+              </div>
+            </>
+          }
+        />
+        <FormFooter errorId={errId} error={err} submit="Register app" busy={register.isPending} />
       </form>
     </section>
   );

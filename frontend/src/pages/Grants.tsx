@@ -4,14 +4,16 @@ import { lazy, Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { graphql } from '../gql';
-import type { ExpiringQuery, GrantStatus } from '../gql/graphql';
+import type { GrantStatus } from '../gql/graphql';
 import { gql } from '../api/client';
 import { isHolder, useViewer } from '../api/session';
 import { Page } from '../components/Page';
 import { Empty, Failure, Loading } from '../components/Status';
 import { Pager, useFilter, usePageCursor } from '../components/Pager';
+import { StatusFilter } from '../components/StatusFilter';
 import { daysUntil, formatDate, titleCase } from '../components/format';
 import { weeklyExpiries, type Week } from './expiries';
+import { collectPages } from '../components/collect';
 
 const ExpiryChart = lazy(() => import('./ExpiryChart'));
 
@@ -43,23 +45,11 @@ const Expiring = graphql(`
   }
 `);
 
-type Active = ExpiringQuery['grants']['nodes'][number];
 
 /** Active grants' expiries by week from now (at most 5,000 grants are read). */
 async function expiringByWeek(): Promise<{ weeks: Week[]; truncated: boolean }> {
-  const grants: Active[] = [];
-  let after: string | undefined;
-  let truncated = true;
-  for (let page = 0; page < 50; page++) {
-    const { grants: conn } = await gql(Expiring, { after });
-    grants.push(...conn.nodes);
-    if (!conn.pageInfo.hasNextPage || !conn.pageInfo.endCursor) {
-      truncated = false;
-      break;
-    }
-    after = conn.pageInfo.endCursor;
-  }
-  return { weeks: weeklyExpiries(grants.map((g) => g.expiresAt), Date.now()), truncated };
+  const { items, truncated } = await collectPages((after) => gql(Expiring, { after }).then((d) => d.grants), 50);
+  return { weeks: weeklyExpiries(items.map((g) => g.expiresAt), Date.now()), truncated };
 }
 
 const STATUSES: GrantStatus[] = ['ACTIVE', 'SUSPENDED', 'EXPIRED', 'REVOKED'];
@@ -94,22 +84,13 @@ export function GrantsPage() {
         )}
       </section>
 
-      <div className="filters">
-        <label htmlFor="grant-status">Status</label>
-        <select id="grant-status" value={chosen ?? ''} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {titleCase(s)}
-            </option>
-          ))}
-        </select>
+      <StatusFilter id="grant-status" label="Status" options={STATUSES} unfiltered="Any" value={chosen ?? ''} onChange={setStatus}>
         {partnerId ? (
           <button type="button" onClick={() => setPartnerId('')}>
             Show every partner
           </button>
         ) : null}
-      </div>
+      </StatusFilter>
       {list.isPending ? (
         <Loading what="grants" />
       ) : list.error ? (

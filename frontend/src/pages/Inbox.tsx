@@ -9,6 +9,7 @@ import { Page } from '../components/Page';
 import { Empty, Failure, Loading, NotPermitted } from '../components/Status';
 import { RiskBadge } from '../components/Risk';
 import { age } from '../components/format';
+import { collectPages } from '../components/collect';
 
 const Inbox = graphql(`
   query Inbox($after: String) {
@@ -33,15 +34,8 @@ type Pending = InboxQuery['accessRequests']['nodes'][number];
 
 /** Every pending request (the API pages newest first; the inbox reads them all, oldest first). */
 async function allPending(): Promise<Pending[]> {
-  const out: Pending[] = [];
-  let after: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const { accessRequests } = await gql(Inbox, { after });
-    out.push(...accessRequests.nodes);
-    if (!accessRequests.pageInfo.hasNextPage || !accessRequests.pageInfo.endCursor) break;
-    after = accessRequests.pageInfo.endCursor;
-  }
-  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const { items } = await collectPages((after) => gql(Inbox, { after }).then((d) => d.accessRequests), 20);
+  return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 export function InboxPage() {

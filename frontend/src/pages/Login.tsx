@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { login } from '../api/client';
 import { meKey } from '../api/session';
-import { errorMessage } from '../components/Status';
+import { FormError } from '../components/FormFooter';
 
 /** Only same-origin paths: `next` never sends anyone to another site. */
 export function safeNext(next: string | null): string {
@@ -50,11 +50,7 @@ export function LoginPage() {
           <label htmlFor="password">Password</label>
           <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </div>
-        {error ? (
-          <div className="alert" role="alert">
-            {errorMessage(error)}
-          </div>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>
           Log in
         </button>

@@ -9,7 +9,8 @@ import type { RequestQuery } from '../gql/graphql';
 import { gql } from '../api/client';
 import { hasRole, isHolder, useViewer } from '../api/session';
 import { Page } from '../components/Page';
-import { Failure, Loading, errorMessage } from '../components/Status';
+import { Failure, Loading } from '../components/Status';
+import { FormError } from '../components/FormFooter';
 import { RiskBadge } from '../components/Risk';
 import { ScopeList } from '../components/Scopes';
 import { ActionDialog } from '../components/ActionDialog';
@@ -248,11 +249,7 @@ function Decide({ request: r }: { request: Req }) {
           <label htmlFor="comment">Comment</label>
           <textarea id="comment" rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
         </div>
-        {formError || approve.error ? (
-          <div className="alert" role="alert">
-            {formError ?? errorMessage(approve.error)}
-          </div>
-        ) : null}
+        <FormError message={formError} error={approve.error} />
       </form>
       {/* Outside the form: the Deny dialog holds a form of its own, and forms do not nest. */}
       <div className="actions">

@@ -12,6 +12,7 @@ import { hasRole, isHolder, useViewer, type Viewer } from '../api/session';
 import { Page } from '../components/Page';
 import { Empty, Failure, Loading } from '../components/Status';
 import { Pager, useFilter, usePageCursor } from '../components/Pager';
+import { StatusFilter } from '../components/StatusFilter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ScopeList } from '../components/Scopes';
 import { collectPages } from '../components/collect';
@@ -128,25 +129,18 @@ export function ReviewsPage() {
           ? 'Every grant to your data is re-certified on the cadence your approval policy sets. Certify a grant that is still needed; revoke one that is not.'
           : 'Data holders re-certify the access they gave your apps on their own cadence. You can follow the reviews here; only the data holder decides them.'}
       </p>
-      <div className="filters">
-        <label htmlFor="review-status">Status</label>
-        <select
-          id="review-status"
-          value={chosen ?? (any ? 'ANY' : '')}
-          onChange={(e) => {
-            setNotice(null);
-            setStatus(e.target.value);
-          }}
-        >
-          <option value="">Open (pending or escalated)</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {titleCase(s)}
-            </option>
-          ))}
-          <option value="ANY">Any</option>
-        </select>
-      </div>
+      <StatusFilter
+        id="review-status"
+        label="Status"
+        options={STATUSES}
+        unfiltered="Open (pending or escalated)"
+        anyLast
+        value={chosen ?? (any ? 'ANY' : '')}
+        onChange={(value) => {
+          setNotice(null);
+          setStatus(value);
+        }}
+      />
       <div role="status">{notice ? <p className="notice">{notice}</p> : null}</div>
       {query.isPending ? (
         <Loading what="reviews" />

@@ -8,12 +8,14 @@ import { gql } from '../../api/client';
 import { hasRole, useViewer } from '../../api/session';
 import { Page } from '../../components/Page';
 import { SettingsNav } from '../../components/Layout';
-import { Empty, Failure, Loading, NotPermitted, errorMessage } from '../../components/Status';
+import { Empty, Failure, Loading, NotPermitted } from '../../components/Status';
 import { Pager, usePageCursor } from '../../components/Pager';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { fieldProps } from '../../components/fieldError';
-import { roleHelp, roleLabel, rolesFor, rolesText } from '../../components/labels';
+import { RoleCheckboxes } from '../../components/RoleCheckboxes';
+import { FormFooter } from '../../components/FormFooter';
+import { rolesFor, rolesText } from '../../components/labels';
 import { formatDate, formatDateTime } from '../../components/format';
 
 const MemberList = graphql(`
@@ -189,31 +191,8 @@ function Invite() {
           <label htmlFor={`${id}-email`}>Email</label>
           <input id={`${id}-email`} type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} {...fieldProps(err, 'email', errId)} />
         </div>
-        <fieldset {...fieldProps(err, 'roles', errId)}>
-          <legend>Roles</legend>
-          {choices.map((r) => (
-            <div className="check" key={r}>
-              <input
-                id={`${id}-role-${r}`}
-                type="checkbox"
-                checked={roles.includes(r)}
-                onChange={(e) => setRoles((prev) => (e.target.checked ? [...prev, r] : prev.filter((x) => x !== r)))}
-                aria-describedby={`${id}-role-${r}-hint`}
-              />
-              <label htmlFor={`${id}-role-${r}`}>{roleLabel[r]}</label> <span id={`${id}-role-${r}-hint`} className="hint">— {roleHelp[r]}</span>
-            </div>
-          ))}
-        </fieldset>
-        {formError || err ? (
-          <div className="alert" role="alert" id={errId}>
-            {formError ?? errorMessage(err)}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={invite.isPending}>
-            Invite
-          </button>
-        </div>
+        <RoleCheckboxes id={id} choices={choices} value={roles} onChange={setRoles} {...fieldProps(err, 'roles', errId)} />
+        <FormFooter errorId={errId} message={formError} error={err} submit="Invite" busy={invite.isPending} />
       </form>
     </section>
   );

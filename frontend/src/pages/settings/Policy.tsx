@@ -8,9 +8,11 @@ import { gql } from '../../api/client';
 import { hasRole, isHolder, useViewer } from '../../api/session';
 import { Page } from '../../components/Page';
 import { SettingsNav } from '../../components/Layout';
-import { Failure, Loading, NotPermitted, errorMessage } from '../../components/Status';
+import { Failure, Loading, NotPermitted } from '../../components/Status';
 import { ScopeList } from '../../components/Scopes';
 import { fieldProps } from '../../components/fieldError';
+import { Checkboxes } from '../../components/Checkboxes';
+import { FormFooter } from '../../components/FormFooter';
 import { useDebounced } from '../../components/useDebounced';
 import { APP_KINDS, appKindLabel } from '../../components/labels';
 import { lines } from '../../components/text';
@@ -214,17 +216,7 @@ function PolicyForm({ policy }: { policy: Policy }) {
       ) : null}
       <fieldset {...fieldProps(err, 'allowedAppKinds', errId)}>
         <legend>Allowed app kinds</legend>
-        {APP_KINDS.map((k) => (
-          <div key={k} className="check">
-            <input
-              id={`${id}-kind-${k}`}
-              type="checkbox"
-              checked={draft.allowedAppKinds.includes(k)}
-              onChange={(e) => set('allowedAppKinds', e.target.checked ? [...draft.allowedAppKinds, k] : draft.allowedAppKinds.filter((x) => x !== k))}
-            />
-            <label htmlFor={`${id}-kind-${k}`}>{appKindLabel[k]}</label>
-          </div>
-        ))}
+        <Checkboxes idPrefix={`${id}-kind`} options={APP_KINDS} value={draft.allowedAppKinds} onChange={(kinds) => set('allowedAppKinds', kinds)} label={(k) => appKindLabel[k]} />
       </fieldset>
       <div className="field field-check">
         <input
@@ -258,15 +250,7 @@ function PolicyForm({ policy }: { policy: Policy }) {
         </span>
       </div>
       <div role="status">{saved ? <p className="notice">{saved}</p> : null}</div>
-      {formError || err ? (
-        <div className="alert" role="alert" id={errId}>
-          {formError ?? errorMessage(err)}
-        </div>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          Save policy
-        </button>
+      <FormFooter errorId={errId} message={formError} error={err} submit="Save policy" busy={save.isPending}>
         <button
           type="button"
           onClick={() => {
@@ -278,7 +262,7 @@ function PolicyForm({ policy }: { policy: Policy }) {
         >
           Undo changes
         </button>
-      </div>
+      </FormFooter>
     </form>
   );
 }

@@ -9,13 +9,15 @@ import { gql } from '../../api/client';
 import { hasRole, useViewer } from '../../api/session';
 import { Page } from '../../components/Page';
 import { SettingsNav } from '../../components/Layout';
-import { Empty, Failure, Loading, errorMessage } from '../../components/Status';
+import { Empty, Failure, Loading } from '../../components/Status';
 import { Pager, usePageCursor } from '../../components/Pager';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { fieldOf, fieldProps } from '../../components/fieldError';
+import { RoleCheckboxes } from '../../components/RoleCheckboxes';
+import { FormFooter } from '../../components/FormFooter';
 import { isPast } from '../../components/clock';
-import { roleHelp, roleLabel, rolesFor, rolesText } from '../../components/labels';
+import { rolesFor, rolesText } from '../../components/labels';
 import { daysUntil, formatDate, formatDateTime } from '../../components/format';
 
 const TokenList = graphql(`
@@ -202,34 +204,12 @@ function CreateTokenForm() {
             1 to 365 days.
           </span>
         </div>
-        <fieldset aria-describedby={`${id}-roles-hint`} aria-invalid={fieldOf(err) === 'roles' || undefined}>
-          <legend>Roles</legend>
+        <RoleCheckboxes id={id} choices={choices} value={roles} onChange={setRoles} aria-describedby={`${id}-roles-hint`} aria-invalid={fieldOf(err) === 'roles' || undefined}>
           <p id={`${id}-roles-hint`} className="hint">
             Give the token only what it needs. Leave all unticked for your own roles ({rolesText(viewer.user.roles)}).
           </p>
-          {choices.map((r) => (
-            <div className="check" key={r}>
-              <input
-                id={`${id}-role-${r}`}
-                type="checkbox"
-                checked={roles.includes(r)}
-                onChange={(e) => setRoles((prev) => (e.target.checked ? [...prev, r] : prev.filter((x) => x !== r)))}
-                aria-describedby={`${id}-role-${r}-hint`}
-              />
-              <label htmlFor={`${id}-role-${r}`}>{roleLabel[r]}</label> <span id={`${id}-role-${r}-hint`} className="hint">— {roleHelp[r]}</span>
-            </div>
-          ))}
-        </fieldset>
-        {formError || err ? (
-          <div className="alert" role="alert" id={errId}>
-            {formError ?? errorMessage(err)}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Create token
-          </button>
-        </div>
+        </RoleCheckboxes>
+        <FormFooter errorId={errId} message={formError} error={err} submit="Create token" busy={create.isPending} />
       </form>
     </section>
   );

@@ -13,10 +13,13 @@ import { Page } from '../../components/Page';
 import { SettingsNav } from '../../components/Layout';
 import { Empty, Failure, Loading, NotPermitted, errorMessage } from '../../components/Status';
 import { Pager, useFilter, usePageCursor } from '../../components/Pager';
+import { StatusFilter } from '../../components/StatusFilter';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { collectPages } from '../../components/collect';
 import { fieldOf, fieldProps } from '../../components/fieldError';
+import { Checkboxes } from '../../components/Checkboxes';
+import { FormFooter } from '../../components/FormFooter';
 import { EVENT_TYPES, plural } from '../../components/labels';
 import { formatDateTime, titleCase } from '../../components/format';
 
@@ -240,7 +243,6 @@ function EndpointForm({
       enabled: withEnabled ? enabled : undefined,
     });
   };
-  const shownError = formError ?? (error ? errorMessage(error) : null);
   return (
     <form onSubmit={submit} noValidate>
       <div className="field">
@@ -274,19 +276,7 @@ function EndpointForm({
           </button>
         </div>
         <div className="check-grid">
-          {EVENT_TYPES.map((t) => (
-            <div className="check" key={t}>
-              <input
-                id={`${id}-ev-${t}`}
-                type="checkbox"
-                checked={types.includes(t)}
-                onChange={(e) => setTypes((prev) => (e.target.checked ? [...prev, t] : prev.filter((x) => x !== t)))}
-              />
-              <label htmlFor={`${id}-ev-${t}`}>
-                <code>{t}</code>
-              </label>
-            </div>
-          ))}
+          <Checkboxes idPrefix={`${id}-ev`} options={EVENT_TYPES} value={types} onChange={setTypes} label={(t) => <code>{t}</code>} />
         </div>
       </fieldset>
       {withEnabled ? (
@@ -298,21 +288,13 @@ function EndpointForm({
           </span>
         </div>
       ) : null}
-      {shownError ? (
-        <div className="alert" role="alert" id={errId}>
-          {shownError}
-        </div>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {submitLabel}
-        </button>
+      <FormFooter errorId={errId} message={formError} error={error} submit={submitLabel} busy={busy}>
         {onCancel ? (
           <button type="button" onClick={onCancel}>
             Cancel
           </button>
         ) : null}
-      </div>
+      </FormFooter>
     </form>
   );
 }
@@ -367,17 +349,14 @@ function MailLog() {
     <section aria-labelledby="mails-h">
       <h2 id="mails-h">Mail to your people</h2>
       <p className="hint">The reminders and notices Accord emailed to members of your organization. Failed ones show the mail server’s answer.</p>
-      <div className="filters">
-        <label htmlFor="mail-status">Mail status</label>
-        <select id="mail-status" value={mail === 'ANY' ? 'ANY' : (status ?? 'FAILED')} onChange={(e) => setMail(e.target.value === 'FAILED' ? '' : e.target.value)}>
-          {MAIL_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {titleCase(s)}
-            </option>
-          ))}
-          <option value="ANY">Any</option>
-        </select>
-      </div>
+      <StatusFilter
+        id="mail-status"
+        label="Mail status"
+        options={MAIL_STATUSES}
+        anyLast
+        value={mail === 'ANY' ? 'ANY' : (status ?? 'FAILED')}
+        onChange={(value) => setMail(value === 'FAILED' ? '' : value)}
+      />
       {mails.isPending ? (
         <Loading what="mail deliveries" />
       ) : mails.error ? (
@@ -602,17 +581,7 @@ function DeliveryList({ endpointId, canReplay }: { endpointId: string; canReplay
   return (
     <section aria-labelledby="deliveries-h">
       <h2 id="deliveries-h">Deliveries</h2>
-      <div className="filters">
-        <label htmlFor="delivery-status">Status</label>
-        <select id="delivery-status" value={chosen ?? ''} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any</option>
-          {DELIVERY_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {titleCase(s)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <StatusFilter id="delivery-status" label="Status" options={DELIVERY_STATUSES} unfiltered="Any" value={chosen ?? ''} onChange={setStatus} />
       <div role="status">{notice ? <p className="notice">{notice}</p> : null}</div>
       {deliveries.isPending ? (
         <Loading what="deliveries" />
