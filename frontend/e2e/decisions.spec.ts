@@ -90,10 +90,16 @@ test('an approver certifies an open review and the grant carries on', async ({ p
   await dialog.getByRole('button', { name: 'Certify', exact: true }).click();
   await expect(dialog).toBeHidden();
 
-  const d = await api<{ reviews: { nodes: { status: string; grant: { id: string; status: string } }[] } }>(
+  const d = await api<{ reviews: { nodes: { id: string; status: string; grant: { id: string; status: string } }[] } }>(
     holder.token,
-    `{ reviews(first: 10) { nodes { status grant { id status } } } }`,
+    `{ reviews(first: 10) { nodes { id status grant { id status } } } }`,
   );
   const review = d.reviews.nodes.find((r) => r.grant.id === grantId);
-  expect(review).toEqual({ status: 'CERTIFIED', grant: { id: grantId, status: 'ACTIVE' } });
+  expect(review).toMatchObject({ status: 'CERTIFIED', grant: { id: grantId, status: 'ACTIVE' } });
+
+  // The review.due mail links to /reviews/{id}: the same review, decided.
+  await page.goto(`/reviews/${review?.id ?? ''}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review of Reviewed Results');
+  await expect(page.getByRole('status').filter({ hasText: 'Certified' }).first()).toBeVisible();
+  await check(page, 'review');
 });

@@ -1,13 +1,18 @@
 // Every page, for a data holder's admin and for a vendor: one h1, no axe violation that is
 // serious or critical, no console error, a screenshot; and a role that may not see a page is
 // told so instead of shown data.
-import { test, expect, signUp, addMember, registerApp, requestAccess, logIn, check } from './fixtures';
+import { test, expect, api, signUp, addMember, registerApp, requestAccess, logIn, check } from './fixtures';
 
 test('every page a data holder admin can open passes axe and logs no error', async ({ page }) => {
   const holder = await signUp('PROVIDER', 'Tour Hospital');
   const vendor = await signUp('DEVELOPER', 'Tour Apps');
   const app = await registerApp(vendor, 'Tour App');
   const id = await requestAccess(vendor, app.id, holder.tenantId, ['patient/Observation.rs', 'user/Encounter.rs', 'system/Patient.cud'], 60);
+  const endpoint = await api<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+    holder.token,
+    `mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } } }`,
+    { i: { url: 'http://127.0.0.1:9/siem', eventTypes: ['grant.revoked', 'grant.expiring'], description: 'SIEM' } },
+  );
   await logIn(page, holder, /\/inbox$/);
   const pages: [string, string][] = [
     ['/requests', 'requests'],
@@ -22,11 +27,14 @@ test('every page a data holder admin can open passes axe and logs no error', asy
     ['/settings/members', 'settings-members'],
     ['/settings/tokens', 'settings-tokens'],
     ['/settings/webhooks', 'settings-webhooks'],
+    [`/settings/webhooks/${endpoint.createWebhookEndpoint.endpoint.id}`, 'settings-webhook'],
   ];
   for (const [path, name] of pages) {
     await page.goto(path);
     await check(page, name);
   }
+  // The last one is the endpoint itself (found by id), not a not-found message.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook endpoint http://127.0.0.1:9/siem');
   // A path the portal does not have is the server's plain 404 (tested in Rust); one under a
   // portal path that the client does not know shows the client's own not-found page.
   await page.goto('/settings/no-such-page');

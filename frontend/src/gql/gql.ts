@@ -52,6 +52,7 @@ type Documents = {
     "\n  query ReviewGrantScopes($id: ID!) {\n    grant(id: $id) { id scopeAnalysis { ...ScopeFields } }\n  }\n": typeof types.ReviewGrantScopesDocument,
     "\n  mutation CertifyReview($reviewId: ID!, $comment: String) {\n    certifyGrant(reviewId: $reviewId, comment: $comment) { ...ReviewFields }\n  }\n": typeof types.CertifyReviewDocument,
     "\n  mutation RevokeFromReview($reviewId: ID!, $reason: String!) {\n    revokeFromReview(reviewId: $reviewId, reason: $reason) { ...ReviewFields }\n  }\n": typeof types.RevokeFromReviewDocument,
+    "\n  query Review($id: ID!) {\n    review(id: $id) { ...ReviewFields }\n  }\n": typeof types.ReviewDocument,
     "\n  query MemberList($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name email roles active }\n    }\n  }\n": typeof types.MemberListDocument,
     "\n  query OpenInvitations {\n    invitations(first: 100) {\n      totalCount\n      nodes { id email roles expiresAt createdAt }\n    }\n  }\n": typeof types.OpenInvitationsDocument,
     "\n  mutation InviteMember($email: String!, $roles: [Role!]!) {\n    inviteUser(email: $email, roles: $roles) { id token email roles expiresAt }\n  }\n": typeof types.InviteMemberDocument,
@@ -66,6 +67,7 @@ type Documents = {
     "\n  fragment EndpointFields on WebhookEndpoint {\n    id url description eventTypes enabled disabledReason failingSince previousSecretExpiresAt createdAt updatedAt\n  }\n": typeof types.EndpointFieldsFragmentDoc,
     "\n  fragment DeliveryFields on Delivery {\n    id endpointId eventId eventType status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt\n  }\n": typeof types.DeliveryFieldsFragmentDoc,
     "\n  query WebhookEndpointList($after: String) {\n    webhookEndpoints(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { ...EndpointFields }\n    }\n  }\n": typeof types.WebhookEndpointListDocument,
+    "\n  query WebhookEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) { ...EndpointFields }\n  }\n": typeof types.WebhookEndpointDocument,
     "\n  query EndpointDeliveries($endpointId: ID, $status: DeliveryStatus, $after: String) {\n    deliveries(first: 50, after: $after, endpointId: $endpointId, status: $status) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { ...DeliveryFields }\n    }\n  }\n": typeof types.EndpointDeliveriesDocument,
     "\n  query MailDeliveryLog($status: MailStatus, $after: String) {\n    mailDeliveries(first: 50, after: $after, status: $status) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id eventType recipient subject status attempts nextAttemptAt lastError createdAt sentAt }\n    }\n  }\n": typeof types.MailDeliveryLogDocument,
     "\n  mutation CreateEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { ...EndpointFields } }\n  }\n": typeof types.CreateEndpointDocument,
@@ -113,6 +115,7 @@ const documents: Documents = {
     "\n  query ReviewGrantScopes($id: ID!) {\n    grant(id: $id) { id scopeAnalysis { ...ScopeFields } }\n  }\n": types.ReviewGrantScopesDocument,
     "\n  mutation CertifyReview($reviewId: ID!, $comment: String) {\n    certifyGrant(reviewId: $reviewId, comment: $comment) { ...ReviewFields }\n  }\n": types.CertifyReviewDocument,
     "\n  mutation RevokeFromReview($reviewId: ID!, $reason: String!) {\n    revokeFromReview(reviewId: $reviewId, reason: $reason) { ...ReviewFields }\n  }\n": types.RevokeFromReviewDocument,
+    "\n  query Review($id: ID!) {\n    review(id: $id) { ...ReviewFields }\n  }\n": types.ReviewDocument,
     "\n  query MemberList($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name email roles active }\n    }\n  }\n": types.MemberListDocument,
     "\n  query OpenInvitations {\n    invitations(first: 100) {\n      totalCount\n      nodes { id email roles expiresAt createdAt }\n    }\n  }\n": types.OpenInvitationsDocument,
     "\n  mutation InviteMember($email: String!, $roles: [Role!]!) {\n    inviteUser(email: $email, roles: $roles) { id token email roles expiresAt }\n  }\n": types.InviteMemberDocument,
@@ -127,6 +130,7 @@ const documents: Documents = {
     "\n  fragment EndpointFields on WebhookEndpoint {\n    id url description eventTypes enabled disabledReason failingSince previousSecretExpiresAt createdAt updatedAt\n  }\n": types.EndpointFieldsFragmentDoc,
     "\n  fragment DeliveryFields on Delivery {\n    id endpointId eventId eventType status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt\n  }\n": types.DeliveryFieldsFragmentDoc,
     "\n  query WebhookEndpointList($after: String) {\n    webhookEndpoints(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { ...EndpointFields }\n    }\n  }\n": types.WebhookEndpointListDocument,
+    "\n  query WebhookEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) { ...EndpointFields }\n  }\n": types.WebhookEndpointDocument,
     "\n  query EndpointDeliveries($endpointId: ID, $status: DeliveryStatus, $after: String) {\n    deliveries(first: 50, after: $after, endpointId: $endpointId, status: $status) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { ...DeliveryFields }\n    }\n  }\n": types.EndpointDeliveriesDocument,
     "\n  query MailDeliveryLog($status: MailStatus, $after: String) {\n    mailDeliveries(first: 50, after: $after, status: $status) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id eventType recipient subject status attempts nextAttemptAt lastError createdAt sentAt }\n    }\n  }\n": types.MailDeliveryLogDocument,
     "\n  mutation CreateEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { ...EndpointFields } }\n  }\n": types.CreateEndpointDocument,
@@ -288,6 +292,10 @@ export function graphql(source: "\n  mutation RevokeFromReview($reviewId: ID!, $
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Review($id: ID!) {\n    review(id: $id) { ...ReviewFields }\n  }\n"): typeof import('./graphql').ReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query MemberList($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name email roles active }\n    }\n  }\n"): typeof import('./graphql').MemberListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -341,6 +349,10 @@ export function graphql(source: "\n  fragment DeliveryFields on Delivery {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookEndpointList($after: String) {\n    webhookEndpoints(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { ...EndpointFields }\n    }\n  }\n"): typeof import('./graphql').WebhookEndpointListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) { ...EndpointFields }\n  }\n"): typeof import('./graphql').WebhookEndpointDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

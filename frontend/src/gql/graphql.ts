@@ -504,6 +504,13 @@ export type RevokeFromReviewMutationVariables = Exact<{
 
 export type RevokeFromReviewMutation = { revokeFromReview: { id: string, dueAt: string, status: ReviewStatus, decidedAt: string | null, comment: string | null, escalatedAt: string | null, decidedBy: { id: string, name: string, email: string } | null, grant: { id: string, status: GrantStatus, expiresAt: string, nextReviewDue: string | null, lastReviewedAt: string | null, scopes: Array<string>, app: { id: string, name: string }, vendor: { id: string, name: string }, dataHolder: { id: string, name: string } } } };
 
+export type ReviewQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReviewQuery = { review: { id: string, dueAt: string, status: ReviewStatus, decidedAt: string | null, comment: string | null, escalatedAt: string | null, decidedBy: { id: string, name: string, email: string } | null, grant: { id: string, status: GrantStatus, expiresAt: string, nextReviewDue: string | null, lastReviewedAt: string | null, scopes: Array<string>, app: { id: string, name: string }, vendor: { id: string, name: string }, dataHolder: { id: string, name: string } } } | null };
+
 export type MemberListQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
@@ -590,6 +597,13 @@ export type WebhookEndpointListQueryVariables = Exact<{
 
 
 export type WebhookEndpointListQuery = { webhookEndpoints: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string }> } };
+
+export type WebhookEndpointQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type WebhookEndpointQuery = { webhookEndpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } | null };
 
 export type EndpointDeliveriesQueryVariables = Exact<{
   endpointId?: string | null | undefined;
@@ -1475,6 +1489,45 @@ export const RevokeFromReviewDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<RevokeFromReviewMutation, RevokeFromReviewMutationVariables>;
+export const ReviewDocument = new TypedDocumentString(`
+    query Review($id: ID!) {
+  review(id: $id) {
+    ...ReviewFields
+  }
+}
+    fragment ReviewFields on Review {
+  id
+  dueAt
+  status
+  decidedAt
+  comment
+  escalatedAt
+  decidedBy {
+    id
+    name
+    email
+  }
+  grant {
+    id
+    status
+    expiresAt
+    nextReviewDue
+    lastReviewedAt
+    scopes
+    app {
+      id
+      name
+    }
+    vendor {
+      id
+      name
+    }
+    dataHolder {
+      id
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ReviewQuery, ReviewQueryVariables>;
 export const MemberListDocument = new TypedDocumentString(`
     query MemberList($after: String) {
   users(first: 50, after: $after) {
@@ -1646,6 +1699,24 @@ export const WebhookEndpointListDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<WebhookEndpointListQuery, WebhookEndpointListQueryVariables>;
+export const WebhookEndpointDocument = new TypedDocumentString(`
+    query WebhookEndpoint($id: ID!) {
+  webhookEndpoint(id: $id) {
+    ...EndpointFields
+  }
+}
+    fragment EndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  failingSince
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointQuery, WebhookEndpointQueryVariables>;
 export const EndpointDeliveriesDocument = new TypedDocumentString(`
     query EndpointDeliveries($endpointId: ID, $status: DeliveryStatus, $after: String) {
   deliveries(first: 50, after: $after, endpointId: $endpointId, status: $status) {

@@ -280,21 +280,17 @@ function ReviewActions({ review: r, onDecided }: { review: Review; onDecided: (r
   );
 }
 
-/** /reviews/{id}: there is no `review(id)` query, so the reviews are read (bounded) to find it. */
-async function findReview(id: string): Promise<{ review: Review | null; truncated: boolean }> {
-  const { items, truncated } = await collectPages(
-    (after) => gql(ReviewsQuery, { after, first: 100 }).then((d) => d.reviews),
-    20,
-    (page) => page.some((r) => r.id === id),
-  );
-  return { review: items.find((r) => r.id === id) ?? null, truncated };
-}
+const OneReview = graphql(`
+  query Review($id: ID!) {
+    review(id: $id) { ...ReviewFields }
+  }
+`);
 
 export function ReviewPage() {
   const { id = '' } = useParams();
-  const found = useQuery({ queryKey: ['reviews', 'one', id], queryFn: () => findReview(id) });
+  const found = useQuery({ queryKey: ['reviews', 'one', id], queryFn: () => gql(OneReview, { id }).then((d) => d.review ?? null) });
   const [decided, setDecided] = useState<Review | null>(null);
-  const review = decided?.id === id ? decided : (found.data?.review ?? null);
+  const review = decided?.id === id ? decided : (found.data ?? null);
   return (
     <Page title={review ? `Review of ${review.grant.app.name}` : 'Review'}>
       <p>
@@ -306,8 +302,7 @@ export function ReviewPage() {
         <Failure error={found.error} />
       ) : !review ? (
         <div className="alert" role="alert">
-          No such review, or it is not one of a grant your organization is party to
-          {found.data.truncated ? ' (only the 2,000 most recent reviews were searched)' : ''}.
+          No such review, or it is not one of a grant your organization is party to.
         </div>
       ) : (
         <ReviewView review={review} onDecided={setDecided} />

@@ -121,4 +121,10 @@ impl LifecycleQuery {
         let rows = service::<Lifecycle>(ctx)?.reviews(p, status, &page).await.gql(ctx)?;
         Ok(connection(rows.map(Review::from), |r| r.id.to_string(), given))
     }
+
+    /// One review your organization is party to (the links in `review.due` mails point here).
+    async fn review(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Review>> {
+        let p = principal(ctx)?;
+        Ok(service::<Lifecycle>(ctx)?.review(p, &id).await.gql(ctx)?.map(Review::from))
+    }
 }

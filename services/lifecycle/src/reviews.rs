@@ -319,6 +319,23 @@ impl Lifecycle {
         Ok(Page { items, has_next: rows.has_next, total: rows.total })
     }
 
+    /// One review the caller's organization is party to (`None` otherwise: another
+    /// organization's review is indistinguishable from none).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn review(&self, ctx: &Principal, id: &str) -> Result<Option<ReviewRecord>> {
+        let row = review::Entity::find_by_id(id.to_owned())
+            .filter(
+                Condition::any()
+                    .add(review::Column::HolderTenantId.eq(ctx.tenant_id.clone()))
+                    .add(review::Column::VendorTenantId.eq(ctx.tenant_id.clone())),
+            )
+            .one(self.db.reader())
+            .await?;
+        row.map(ReviewRecord::try_from).transpose()
+    }
+
     /// A holder's approver certifies a review: the grant continues, its next review due one
     /// interval after this review's due date.
     ///

@@ -72,6 +72,20 @@ impl Notifications {
         rows_to(rows)
     }
 
+    /// One of the caller's organization's endpoints (ADMIN, AUDITOR); `None` for another
+    /// organization's or a deleted one.
+    ///
+    /// # Errors
+    /// `Forbidden` without the role; database failure.
+    pub async fn endpoint(&self, ctx: &Principal, id: &str) -> Result<Option<EndpointRecord>> {
+        reader(ctx, "read webhook endpoints")?;
+        let row = accord_db::scoped(endpoint::Entity::find_by_id(id.to_owned()), endpoint::Column::TenantId, ctx)
+            .filter(endpoint::Column::DeletedAt.is_null())
+            .one(self.db.reader())
+            .await?;
+        row.map(EndpointRecord::try_from).transpose()
+    }
+
     /// Creates an endpoint owned by the caller (ADMIN) and returns its secret once.
     ///
     /// # Errors

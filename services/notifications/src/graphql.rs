@@ -198,6 +198,13 @@ impl NotificationsQuery {
         Ok(connection(rows.map(WebhookEndpoint::from), |e| e.id.to_string(), given))
     }
 
+    /// One of your organization's webhook endpoints (ADMIN, AUDITOR; the links in
+    /// `webhook_endpoint.disabled` mails point to it).
+    async fn webhook_endpoint(&self, ctx: &Context<'_>, id: ID) -> Result<Option<WebhookEndpoint>> {
+        let p = principal(ctx)?;
+        Ok(service::<Notifications>(ctx)?.endpoint(p, &id).await.gql(ctx)?.map(WebhookEndpoint::from))
+    }
+
     /// Deliveries to your organization's endpoints, newest first (ADMIN, AUDITOR).
     async fn deliveries(
         &self,

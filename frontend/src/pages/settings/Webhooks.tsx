@@ -44,6 +44,12 @@ const Endpoints = graphql(`
   }
 `);
 
+const OneEndpoint = graphql(`
+  query WebhookEndpoint($id: ID!) {
+    webhookEndpoint(id: $id) { ...EndpointFields }
+  }
+`);
+
 const Deliveries = graphql(`
   query EndpointDeliveries($endpointId: ID, $status: DeliveryStatus, $after: String) {
     deliveries(first: 50, after: $after, endpointId: $endpointId, status: $status) {
@@ -106,12 +112,8 @@ type Delivery = DeliveryFieldsFragment;
 const DELIVERY_STATUSES: DeliveryStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
 const MAIL_STATUSES: MailStatus[] = ['FAILED', 'PENDING', 'SENT'];
 
-async function allEndpoints(stopAt?: string) {
-  return collectPages(
-    (after) => gql(Endpoints, { after }).then((d) => d.webhookEndpoints),
-    10,
-    stopAt ? (page) => page.some((e) => e.id === stopAt) : undefined,
-  );
+async function allEndpoints() {
+  return collectPages((after) => gql(Endpoints, { after }).then((d) => d.webhookEndpoints), 10);
 }
 
 /** How a delivery went, in one sentence. */
@@ -411,10 +413,10 @@ export function WebhookPage() {
   const allowed = hasRole(viewer, 'ADMIN', 'AUDITOR');
   const found = useQuery({
     queryKey: ['webhookEndpoints', 'one', id],
-    queryFn: () => allEndpoints(id).then(({ items, truncated }) => ({ endpoint: items.find((e) => e.id === id) ?? null, truncated })),
+    queryFn: () => gql(OneEndpoint, { id }).then((d) => d.webhookEndpoint ?? null),
     enabled: allowed,
   });
-  const endpoint = found.data?.endpoint;
+  const endpoint = found.data;
   return (
     <Page title={endpoint ? `Webhook endpoint ${endpoint.url}` : 'Webhook endpoint'}>
       <SettingsNav />
@@ -429,7 +431,7 @@ export function WebhookPage() {
         <Failure error={found.error} />
       ) : !endpoint ? (
         <div className="alert" role="alert">
-          No such webhook endpoint in your organization{found.data.truncated ? ' among the 1,000 newest' : ''}. It may have been deleted.
+          No such webhook endpoint in your organization. It may have been deleted.
         </div>
       ) : (
         <EndpointView endpoint={endpoint} />

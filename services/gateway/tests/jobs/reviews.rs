@@ -41,7 +41,7 @@ async fn reviews(app: &TestApp, token: &str, status: Option<&str>) -> Vec<Value>
 
 #[tokio::test]
 async fn a_review_opens_14_days_before_due_and_certifying_keeps_the_cadence_over_three_cycles() {
-    let (w, g, [_, approver, _]) = reviewed("REVOKE").await;
+    let (w, g, [_, approver, dev]) = reviewed("REVOKE").await;
     let app = &w.app;
     let first_due = at(&grant(app, &approver, &g).await["nextReviewDue"]);
     for cycle in 0..3 {
@@ -55,6 +55,17 @@ async fn a_review_opens_14_days_before_due_and_certifying_keeps_the_cadence_over
         let open = reviews(app, &approver, Some("PENDING")).await;
         assert_eq!(open.len(), 1, "opened once");
         assert_eq!(at(&open[0]["dueAt"]), due);
+        if cycle == 0 {
+            // The mail's link: `review(id)` for either party, nothing for anyone else.
+            let one = "query($id: ID!) { review(id: $id) { id status grant { id } } }";
+            for token in [&approver, &dev] {
+                let r = app.gql(Some(token), one, json!({ "id": open[0]["id"] })).await;
+                assert_eq!(r["data"]["review"]["grant"]["id"], json!(g), "{r}");
+            }
+            let (stranger, _) = app.sign_up("Elsewhere Apps", "DEVELOPER", "someone@elsewhere.example").await;
+            let r = app.gql(Some(&stranger), one, json!({ "id": open[0]["id"] })).await;
+            assert_eq!(r["data"]["review"], Value::Null, "another organization's review is none: {r}");
+        }
         // Certified early in the first cycle, late in the others: the next due date follows
         // the due date, not the certification.
         app.clock.set(due - days(if cycle == 0 { 10 } else { 1 }));

@@ -59,6 +59,15 @@ async fn every_id_taking_webhook_operation_answers_not_found_across_tenants_and_
         let r = app.gql(Some(&w.dev), q, vars.clone()).await;
         assert_eq!(error_code(&r), Some("FORBIDDEN"), "{q}: {r}");
     }
+    // One endpoint by id: the owner's admin sees it, another tenant's admin sees none, a
+    // developer is told the role it takes.
+    let one = "query($id: ID!) { webhookEndpoint(id: $id) { url } }";
+    let r = app.gql(Some(&w.vendor_admin), one, json!({ "id": ep })).await;
+    assert_eq!(r["data"]["webhookEndpoint"]["url"], json!(h.receiver.url("/mine")), "{r}");
+    let r = app.gql(Some(&w.holder_admin), one, json!({ "id": ep })).await;
+    assert_eq!((error_code(&r), &r["data"]["webhookEndpoint"]), (None, &Value::Null), "{r}");
+    let r = app.gql(Some(&w.dev), one, json!({ "id": ep })).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
     let r = app.gql(Some(&w.holder_admin), "{ webhookEndpoints { totalCount } deliveries { totalCount } }", json!({})).await;
     assert_eq!((r["data"]["webhookEndpoints"]["totalCount"].as_i64(), r["data"]["deliveries"]["totalCount"].as_i64()), (Some(0), Some(0)));
     // Nothing changed: one request received, the endpoint as it was.
