@@ -55,4 +55,7 @@ test('a vendor registers an app, sees its client secret once and requests access
     { id: requestId },
   );
   expect(seen.accessRequest).toEqual({ status: 'PENDING', proposedScopes: ['launch', 'user/Observation.rs'], durationDays: 120, dataHolder: { id: holder.tenantId } });
+  // The app's page lists its requests (accessRequests(appId:)).
+  await page.goBack();
+  await expect(page.getByRole('region', { name: 'Access requests' })).toContainText(holder.tenantName);
 });

@@ -19,7 +19,7 @@ type Documents = {
     "\n  fragment ScopeFields on ScopeAnalysis { input valid error normalized context resourceType permissions risk description }\n": typeof types.ScopeFieldsFragmentDoc,
     "\n  query AppDetail($id: ID!) {\n    app(id: $id) {\n      id clientId name description kind public status purpose businessOwnerEmail technicalOwnerEmail\n      redirectUris launchUrl jwksUri createdAt\n      vendor { id name }\n    }\n  }\n": typeof types.AppDetailDocument,
     "\n  query AppGrants($appId: ID!) {\n    grants(first: 100, appId: $appId) {\n      totalCount\n      nodes { id status scopes grantedAt expiresAt dataHolder { id name } }\n    }\n  }\n": typeof types.AppGrantsDocument,
-    "\n  query AppRequests($after: String) {\n    accessRequests(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n": typeof types.AppRequestsDocument,
+    "\n  query AppRequests($appId: ID!, $after: String) {\n    accessRequests(first: 100, after: $after, appId: $appId) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n": typeof types.AppRequestsDocument,
     "\n  query DataHolderChoices($search: String) {\n    dataHolders(first: 100, search: $search) {\n      totalCount\n      nodes { id name kind }\n    }\n  }\n": typeof types.DataHolderChoicesDocument,
     "\n  query AnalyzeDraftScopes($scopes: [String!]!) {\n    analyzeScopes(scopes: $scopes) { ...ScopeFields }\n  }\n": typeof types.AnalyzeDraftScopesDocument,
     "\n  mutation UpdateAppDetails($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) { id name }\n  }\n": typeof types.UpdateAppDetailsDocument,
@@ -82,7 +82,7 @@ const documents: Documents = {
     "\n  fragment ScopeFields on ScopeAnalysis { input valid error normalized context resourceType permissions risk description }\n": types.ScopeFieldsFragmentDoc,
     "\n  query AppDetail($id: ID!) {\n    app(id: $id) {\n      id clientId name description kind public status purpose businessOwnerEmail technicalOwnerEmail\n      redirectUris launchUrl jwksUri createdAt\n      vendor { id name }\n    }\n  }\n": types.AppDetailDocument,
     "\n  query AppGrants($appId: ID!) {\n    grants(first: 100, appId: $appId) {\n      totalCount\n      nodes { id status scopes grantedAt expiresAt dataHolder { id name } }\n    }\n  }\n": types.AppGrantsDocument,
-    "\n  query AppRequests($after: String) {\n    accessRequests(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n": types.AppRequestsDocument,
+    "\n  query AppRequests($appId: ID!, $after: String) {\n    accessRequests(first: 100, after: $after, appId: $appId) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n": types.AppRequestsDocument,
     "\n  query DataHolderChoices($search: String) {\n    dataHolders(first: 100, search: $search) {\n      totalCount\n      nodes { id name kind }\n    }\n  }\n": types.DataHolderChoicesDocument,
     "\n  query AnalyzeDraftScopes($scopes: [String!]!) {\n    analyzeScopes(scopes: $scopes) { ...ScopeFields }\n  }\n": types.AnalyzeDraftScopesDocument,
     "\n  mutation UpdateAppDetails($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) { id name }\n  }\n": types.UpdateAppDetailsDocument,
@@ -160,7 +160,7 @@ export function graphql(source: "\n  query AppGrants($appId: ID!) {\n    grants(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AppRequests($after: String) {\n    accessRequests(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n"): typeof import('./graphql').AppRequestsDocument;
+export function graphql(source: "\n  query AppRequests($appId: ID!, $after: String) {\n    accessRequests(first: 100, after: $after, appId: $appId) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }\n    }\n  }\n"): typeof import('./graphql').AppRequestsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

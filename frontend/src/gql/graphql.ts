@@ -259,6 +259,7 @@ export type AppGrantsQueryVariables = Exact<{
 export type AppGrantsQuery = { grants: { totalCount: number, nodes: Array<{ id: string, status: GrantStatus, scopes: Array<string>, grantedAt: string, expiresAt: string, dataHolder: { id: string, name: string } }> } };
 
 export type AppRequestsQueryVariables = Exact<{
+  appId: string;
   after?: string | null | undefined;
 }>;
 
@@ -821,8 +822,8 @@ export const AppGrantsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<AppGrantsQuery, AppGrantsQueryVariables>;
 export const AppRequestsDocument = new TypedDocumentString(`
-    query AppRequests($after: String) {
-  accessRequests(first: 100, after: $after) {
+    query AppRequests($appId: ID!, $after: String) {
+  accessRequests(first: 100, after: $after, appId: $appId) {
     pageInfo {
       hasNextPage
       endCursor

@@ -44,8 +44,8 @@ const AppGrants = graphql(`
 `);
 
 const AppRequests = graphql(`
-  query AppRequests($after: String) {
-    accessRequests(first: 100, after: $after) {
+  query AppRequests($appId: ID!, $after: String) {
+    accessRequests(first: 100, after: $after, appId: $appId) {
       pageInfo { hasNextPage endCursor }
       nodes { id status risk createdAt proposedScopes app { id } dataHolder { id name } }
     }
@@ -337,9 +337,9 @@ function GrantTable({ grants, total, appId }: { grants: AppGrant[]; total: numbe
   );
 }
 
+/** The app's requests, newest first (at most 500). */
 async function requestsOf(appId: string): Promise<{ items: AppRequest[]; truncated: boolean }> {
-  const { items, truncated } = await collectPages((after) => gql(AppRequests, { after }).then((d) => d.accessRequests), 5);
-  return { items: items.filter((r) => r.app.id === appId), truncated };
+  return collectPages((after) => gql(AppRequests, { appId, after }).then((d) => d.accessRequests), 5);
 }
 
 function AppRequestsSection({ appId }: { appId: string }) {
@@ -352,10 +352,10 @@ function AppRequestsSection({ appId }: { appId: string }) {
       ) : requests.error ? (
         <Failure error={requests.error} />
       ) : requests.data.items.length === 0 ? (
-        <Empty>No access requests for this app{requests.data.truncated ? ' among the 500 most recent' : ''}.</Empty>
+        <Empty>No access requests for this app.</Empty>
       ) : (
         <RequestTable
-          caption={`Requests for this app, newest first${requests.data.truncated ? ' (from the 500 most recent requests)' : ''}`}
+          caption={`Requests for this app, newest first${requests.data.truncated ? ' (the 500 most recent)' : ''}`}
           requests={requests.data.items}
           link={{ header: 'Data holder', text: (r) => r.dataHolder.name }}
         />

@@ -44,15 +44,25 @@ impl Approvals {
         visible_request(&self.db, ctx, id).await
     }
 
-    /// The caller's requests (as vendor or data holder), newest first.
+    /// The caller's requests (as vendor or data holder), newest first; of one app when
+    /// `app_id` is given.
     ///
     /// # Errors
     /// On database failure; `Corrupt` for an unreadable row.
     #[tracing::instrument(name = "approvals.requests", skip_all, fields(tenant_id = %ctx.tenant_id))]
-    pub async fn requests(&self, ctx: &Principal, status: Option<RequestStatus>, page: &PageRequest) -> Result<Page<RequestRecord>> {
+    pub async fn requests(
+        &self,
+        ctx: &Principal,
+        status: Option<RequestStatus>,
+        app_id: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<RequestRecord>> {
         let mut q = request::Entity::find().filter(party(ctx, request::Column::VendorTenantId, request::Column::HolderTenantId));
         if let Some(s) = status {
             q = q.filter(request::Column::Status.eq(s.as_str()));
+        }
+        if let Some(app) = app_id {
+            q = q.filter(request::Column::AppId.eq(app));
         }
         records::page(keyset_counted(&self.db, q, request::Column::Id, Order::NewestFirst, page, Some(&self.counts)).await?)
     }

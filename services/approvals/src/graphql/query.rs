@@ -29,18 +29,21 @@ impl ApprovalsQuery {
         Ok(Some(service::<Approvals>(ctx)?.app(p, &id).await.gql(ctx)?.into()))
     }
 
-    /// Requests where the caller is the vendor or the data holder, newest first.
+    /// Requests where the caller is the vendor or the data holder, newest first (only one
+    /// app's with `appId`).
     async fn access_requests(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         status: Option<AccessRequestStatus>,
+        app_id: Option<ID>,
     ) -> Result<Conn<AccessRequest>> {
         let p = principal(ctx)?;
         let given = after.is_some();
         let page = PageRequest::parse(first, after).gql(ctx)?;
-        let rows = service::<Approvals>(ctx)?.requests(p, status.map(Into::into), &page).await.gql(ctx)?;
+        let rows =
+            service::<Approvals>(ctx)?.requests(p, status.map(Into::into), app_id.as_ref().map(|a| a.as_str()), &page).await.gql(ctx)?;
         Ok(connection(rows.map(AccessRequest::from), |r| r.id.to_string(), given))
     }
 

@@ -44,11 +44,12 @@ async fn all_not_found(w: &World, token: &str, who: &str, ids: &Value) {
         .app
         .gql(
             Some(token),
-            "query($a: ID!) { apps { totalCount } accessRequests { totalCount } grants { totalCount } byApp: grants(appId: $a) { totalCount } }",
+            "query($a: ID!) { apps { totalCount } accessRequests { totalCount } grants { totalCount } byApp: grants(appId: $a) { totalCount }
+                requestsByApp: accessRequests(appId: $a) { totalCount } }",
             json!({ "a": ids["app"] }),
         )
         .await;
-    for k in ["apps", "accessRequests", "grants", "byApp"] {
+    for k in ["apps", "accessRequests", "grants", "byApp", "requestsByApp"] {
         assert_eq!(lists["data"][k]["totalCount"], json!(0), "{who} sees {k}: {lists}");
     }
 }
@@ -90,4 +91,21 @@ async fn a_data_holder_sees_only_the_apps_that_asked_it() {
     assert_eq!(error_code(&r), Some("NOT_FOUND"));
     let mine = w.gql(&w.dev, "{ apps { totalCount } }", json!({})).await;
     assert_eq!(mine["data"]["apps"]["totalCount"], json!(2));
+}
+
+#[tokio::test]
+async fn either_party_lists_one_apps_requests_with_app_id() {
+    let w = world().await;
+    let other_app = crate::world::register_app(&w.app, &w.dev, "Second App").await;
+    for app in [&w.app_id, &other_app] {
+        let r = w.request(app, &["patient/Observation.rs"], 30, None).await;
+        assert!(r["data"]["requestAccess"]["id"].is_string(), "{r}");
+    }
+    let q = "query($a: ID!) { all: accessRequests { totalCount } one: accessRequests(appId: $a) { totalCount nodes { app { id } } } }";
+    for who in [&w.dev, &w.approver1] {
+        let r = w.app.gql(Some(who), q, json!({ "a": other_app })).await;
+        assert_eq!(r["data"]["all"]["totalCount"], json!(2), "{r}");
+        assert_eq!(r["data"]["one"]["totalCount"], json!(1), "{r}");
+        assert_eq!(r["data"]["one"]["nodes"][0]["app"]["id"], json!(other_app), "{r}");
+    }
 }
