@@ -41,15 +41,7 @@ export function Layout() {
       </a>
       <header className="top">
         <span className="brand">Accord</span>
-        <nav aria-label="Main">
-          <ul>
-            {links.map(([to, label]) => (
-              <li key={to}>
-                <NavLink to={to}>{label}</NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <Links label="Main" links={links} />
         <div className="who">
           <span>
             {viewer.user.name} · {viewer.tenant.name}
@@ -73,12 +65,17 @@ export function SettingsNav() {
     ['/settings/tokens', 'API tokens'],
     ['/settings/webhooks', 'Webhooks'],
   ];
+  return <Links label="Settings" links={links} className="subnav" />;
+}
+
+/** A named navigation landmark: a list of links, the current page's marked by NavLink. */
+function Links({ label, links, className }: { label: string; links: [string, string][]; className?: string }) {
   return (
-    <nav aria-label="Settings" className="subnav">
+    <nav aria-label={label} className={className}>
       <ul>
-        {links.map(([to, label]) => (
+        {links.map(([to, text]) => (
           <li key={to}>
-            <NavLink to={to}>{label}</NavLink>
+            <NavLink to={to}>{text}</NavLink>
           </li>
         ))}
       </ul>
